@@ -1,0 +1,46 @@
+#pragma once
+// Still images in and out, through OpenCV: PNG, JPEG, WebP, TIFF and BMP, 8 or 16 bits.
+// Everything that crosses this border is a core::Image in RGB / RGBA order; grey sources
+// become RGB, and an alpha channel is kept.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "upscale/core/error.hpp"
+#include "upscale/core/image.hpp"
+
+namespace upscale::media {
+
+/// Lower-case extensions (with the dot) of the still-image formats we read and write.
+[[nodiscard]] const std::vector<std::string>& imageExtensions();
+/// True when the path's extension is one of imageExtensions() (any case).
+[[nodiscard]] bool hasImageExtension(const std::filesystem::path& path);
+
+/// Reads an image. Grey becomes RGB, grey+alpha becomes RGBA, BGR(A) becomes RGB(A).
+/// 16-bit sources stay 16-bit; float sources are converted to 16-bit.
+/// Errors: NotFound (missing), UnsupportedFormat (not an image we can decode), CorruptFile
+/// (a known format whose data is broken), each naming the file.
+[[nodiscard]] core::Result<core::Image> readImage(const std::filesystem::path& path);
+
+struct ImageWriteOptions {
+    int jpegQuality = 95;  ///< 1..100
+    int webpQuality = 95;  ///< 1..100; 101 = lossless
+    int pngCompression = 3;  ///< 0..9
+};
+
+/// Writes an image, choosing the format from the extension. Formats that cannot hold 16 bits
+/// (JPEG, WebP, BMP) get an 8-bit conversion; those that cannot hold alpha (JPEG, BMP) get the
+/// colour channels only. Writes a temporary file in the same folder and renames it over `path`
+/// only when complete, so a failure never leaves a truncated file under the final name.
+/// Errors: Io naming the file and the reason (permission, missing folder, disk full).
+[[nodiscard]] core::Result<void> writeImage(const std::filesystem::path& path,
+                                            const core::Image& image,
+                                            const ImageWriteOptions& options = {});
+
+/// Whether a format (by extension) keeps 16-bit samples / an alpha channel.
+[[nodiscard]] bool formatSupports16Bit(const std::filesystem::path& path);
+[[nodiscard]] bool formatSupportsAlpha(const std::filesystem::path& path);
+
+}  // namespace upscale::media
