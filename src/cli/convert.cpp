@@ -1,0 +1,55 @@
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "upscale/core/logging.hpp"
+#include "upscale/models/manifest.hpp"
+#include "upscale/models/model_file.hpp"
+
+namespace upscale::cli {
+
+int runListModels(const Options& options) {
+    auto manifest = models::loadManifest(models::bundledModelsDir() / "manifest.json");
+    if (!manifest) {
+        core::logger("cli")->error("{}", manifest.error().message);
+        return kExitFailed;
+    }
+    for (const auto& m : manifest->models) {
+        std::cout << fmt::format("{:<28} {}\n", m.id, m.displayName);
+        if (options.verbosity > 0) {
+            auto file = models::loadModelFile(m.path);
+            if (file) {
+                std::int64_t params = 0;
+                std::string dtype;
+                for (const auto& [name, t] : file->weights) {
+                    params += t.numel();
+                    dtype = std::string(models::dtypeName(t.dtype));
+                }
+                std::cout << fmt::format("    {} - {:.2f} M parameters, {} weights\n",
+                                         file->spec.describe(), params / 1e6, dtype);
+            } else {
+                std::cout << fmt::format("    cannot be loaded: {}\n", file.error().message);
+            }
+            std::cout << fmt::format("    file: {}\n    licence: {}\n    {}\n", m.path.string(),
+                                     m.licence, m.description);
+        }
+    }
+    return kExitOk;
+}
+
+int runConvert(const Options& options) {
+    const auto dtype = options.convertDType == "fp32" ? models::DType::F32 : models::DType::F16;
+    auto converted = models::convertModel(options.convertIn, options.convertOut, dtype);
+    auto log = core::logger("cli");
+    if (!converted) {
+        log->error("{}", converted.error().message);
+        return kExitFailed;
+    }
+    log->info("Converted {} -> {}: {}", options.convertIn, options.convertOut,
+              converted->spec.describe());
+    std::cout << fmt::format("sha256 {}\n", converted->contentHash);
+    return kExitOk;
+}
+
+}  // namespace upscale::cli

@@ -1,0 +1,62 @@
+// upscale: the command-line front end over the pipeline.
+
+#include <csignal>
+#include <iostream>
+
+#include "cli.hpp"
+#include "upscale/core/logging.hpp"
+
+namespace {
+
+upscale::core::CancelToken gCancel;
+
+extern "C" void onInterrupt(int) {
+    // First Ctrl-C: cancel between batches and keep what is done. Second: the default action.
+    gCancel.cancel();
+    std::signal(SIGINT, SIG_DFL);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace upscale;
+    cli::Options options;
+    if (const int code = cli::parseOptions(argc, argv, options); code >= 0) {
+        return code;
+    }
+
+    core::LogOptions logOptions;
+    logOptions.consoleLevel = options.verbosity < 0   ? spdlog::level::warn
+                              : options.verbosity > 0 ? spdlog::level::debug
+                                                      : spdlog::level::info;
+    core::setupLogging(logOptions);
+
+    if (options.listModels) {
+        return cli::runListModels(options);
+    }
+    if (options.convert) {
+        return cli::runConvert(options);
+    }
+
+    std::signal(SIGINT, onInterrupt);
+    // Past a file-size limit a write must fail with an error we can report, not kill us.
+    std::signal(SIGXFSZ, SIG_IGN);
+    pipeline::JobRunner runner(options.job, [&options](const core::Event& event) {
+        if (options.json) {
+            std::cout << cli::eventToJson(event) << std::endl;
+        }
+    });
+    auto summary = runner.run(gCancel);
+    if (!summary) {
+        core::logger("cli")->error("{}", summary.error().message);
+        const auto code = summary.error().code;
+        // A model or setting the user named that does not exist is a usage error.
+        return code == core::ErrorCode::InvalidArgument || code == core::ErrorCode::NotFound
+                   ? cli::kExitUsage
+                   : cli::kExitFailed;
+    }
+    if (gCancel.cancelled()) {
+        return cli::kExitFailed;
+    }
+    return summary->failed == 0 ? cli::kExitOk : cli::kExitFailed;
+}

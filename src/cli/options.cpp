@@ -1,0 +1,107 @@
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli.hpp"
+
+namespace upscale::cli {
+
+namespace {
+
+/// CLI11 validators report their own messages; these turn our parse errors into CLI11's.
+template <typename T, typename Parse>
+std::function<std::string(const std::string&)> into(T& target, Parse parse) {
+    return [&target, parse](const std::string& text) -> std::string {
+        auto parsed = parse(text);
+        if (!parsed) {
+            return parsed.error().message;
+        }
+        target = *parsed;
+        return {};
+    };
+}
+
+}  // namespace
+
+int parseOptions(int argc, char** argv, Options& options) {
+    CLI::App app{"Upscale images with neural networks (Real-ESRGAN and compatible models).",
+                 "upscale"};
+    app.set_version_flag("--version", std::string("upscale ") + UPSCALE_VERSION);
+    app.footer(
+        "Examples:\n"
+        "  upscale photo.jpg                         -> photo_x4.jpg beside it\n"
+        "  upscale -m realesr-general-x4v3 -s 2 photo.jpg -o big.png\n"
+        "  upscale --json frames/ -o upscaled/       -> one JSON event per line\n"
+        "  upscale convert model.param model.safetensors\n"
+        "Exit status: 0 all items succeeded, 1 some failed (the others are still written), "
+        "2 usage error.");
+
+    auto& job = options.job;
+    std::vector<std::string> inputs;
+    std::string output, precision = "fp16", device = "auto";
+    app.add_option("inputs", inputs, "Image files or folders to upscale");
+    app.add_option("-o,--output", output,
+                   "Output file (one input) or folder; default: beside each input as "
+                   "<name>_x<scale>.<ext>");
+    app.add_option("-m,--model", job.model,
+                   "Model id (see --list-models) or path to a model file; default: the "
+                   "recommended model");
+    app.add_option("-s,--scale", job.scale, "Output scale; default: the model's native scale")
+        ->check(CLI::Range(0.0, 16.0));
+    app.add_option("-p,--precision", precision, "fp16, fp32 or none (the weights' own)")
+        ->check(into(job.engine.precision, core::parsePrecision));
+    app.add_option("-t,--tile", job.engine.tile, "Tile size in input pixels; 0 = automatic")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--tile-overlap", job.engine.overlap,
+                   "Context pixels around each tile, blended with its neighbours")
+        ->check(CLI::Range(0, 128));
+    app.add_option("-b,--batch", job.engine.batch, "Frames or tiles per forward pass, 1 to 8")
+        ->check(CLI::Range(1, 8));
+    app.add_option("-w,--workers", job.engine.workers,
+                   "Engine workers, each with its own device stream, 1 to 8")
+        ->check(CLI::Range(1, 8));
+    app.add_option("-d,--device", device, "auto, cpu, cuda or cuda:N")
+        ->check(into(job.engine.device, core::parseDevice));
+    app.add_option("-f,--format", job.format, "Output format: png, jpg, webp, tif or bmp");
+    app.add_flag("--overwrite", job.overwrite, "Replace existing output files (never an input)");
+    app.add_flag("--list-models", options.listModels, "List the available models and exit");
+    app.add_flag("--json", options.json, "Print one JSON object per event on stdout");
+    bool quiet = false, verbose = false;
+    app.add_flag("-q,--quiet", quiet, "Print warnings and errors only");
+    app.add_flag("-v,--verbose", verbose, "Print more (with --list-models: model details)");
+
+    auto* convert = app.add_subcommand(
+        "convert", "Convert a model file (ncnn .param/.bin, .safetensors) to .safetensors");
+    convert->add_option("input", options.convertIn, "Model file to convert")->required();
+    convert->add_option("output", options.convertOut, "Output .safetensors file")->required();
+    convert->add_option("--dtype", options.convertDType, "fp16 or fp32")
+        ->check(CLI::IsMember({"fp16", "fp32"}));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return kExitUsage;
+    }
+    options.convert = convert->parsed();
+    options.verbosity = quiet ? -1 : (verbose ? 1 : 0);
+    for (const auto& in : inputs) {
+        job.inputs.emplace_back(in);
+    }
+    job.output = output;
+    if (!job.format.empty() && job.format.front() == '.') {
+        job.format.erase(0, 1);
+    }
+    if (!options.convert && !options.listModels && job.inputs.empty()) {
+        std::cerr << "upscale: no input given. Name image files or folders, or see "
+                     "'upscale --help'.\n";
+        return kExitUsage;
+    }
+    return -1;
+}
+
+}  // namespace upscale::cli

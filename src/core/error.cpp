@@ -4,15 +4,24 @@ namespace upscale::core {
 
 std::string_view errorCodeName(ErrorCode code) {
     switch (code) {
-        case ErrorCode::InvalidArgument: return "invalid-argument";
-        case ErrorCode::NotFound: return "not-found";
-        case ErrorCode::UnsupportedFormat: return "unsupported-format";
-        case ErrorCode::CorruptFile: return "corrupt-file";
-        case ErrorCode::ModelMismatch: return "model-mismatch";
-        case ErrorCode::Io: return "io";
-        case ErrorCode::OutOfMemory: return "out-of-memory";
-        case ErrorCode::Cancelled: return "cancelled";
-        case ErrorCode::Internal: return "internal";
+        case ErrorCode::InvalidArgument:
+            return "invalid-argument";
+        case ErrorCode::NotFound:
+            return "not-found";
+        case ErrorCode::UnsupportedFormat:
+            return "unsupported-format";
+        case ErrorCode::CorruptFile:
+            return "corrupt-file";
+        case ErrorCode::ModelMismatch:
+            return "model-mismatch";
+        case ErrorCode::Io:
+            return "io";
+        case ErrorCode::OutOfMemory:
+            return "out-of-memory";
+        case ErrorCode::Cancelled:
+            return "cancelled";
+        case ErrorCode::Internal:
+            return "internal";
     }
     return "internal";
 }

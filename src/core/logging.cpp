@@ -54,7 +54,9 @@ Registry& registry() {
 
 }  // namespace
 
-std::filesystem::path LogOptions::defaultLogFile() { return userDataDir() / "logs" / "upscale.log"; }
+std::filesystem::path LogOptions::defaultLogFile() {
+    return userDataDir() / "logs" / "upscale.log";
+}
 
 void setupLogging(const LogOptions& options) {
     auto& r = registry();

@@ -17,13 +17,15 @@ std::filesystem::path userDataDir() {
     return std::filesystem::temp_directory_path() / "upscale-studio";
 }
 
-std::filesystem::path userModelsDir() { return userDataDir() / "models"; }
+std::filesystem::path userModelsDir() {
+    return userDataDir() / "models";
+}
 
 std::filesystem::path temporarySibling(const std::filesystem::path& target) {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     const auto tag = fmt::format("{:012x}", rng() & 0xffffffffffffULL);
-    const std::string name = fmt::format(".{}.{}.tmp{}", target.stem().string(), tag,
-                                         target.extension().string());
+    const std::string name =
+        fmt::format(".{}.{}.tmp{}", target.stem().string(), tag, target.extension().string());
     return target.parent_path() / name;
 }
 

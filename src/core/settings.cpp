@@ -19,36 +19,48 @@ std::string lower(std::string_view s) {
 
 std::string_view precisionName(Precision p) {
     switch (p) {
-        case Precision::FP16: return "FP16";
-        case Precision::FP32: return "FP32";
-        case Precision::None: return "None";
+        case Precision::FP16:
+            return "FP16";
+        case Precision::FP32:
+            return "FP32";
+        case Precision::None:
+            return "None";
     }
     return "None";
 }
 
 Result<Precision> parsePrecision(std::string_view text) {
     const std::string t = lower(text);
-    if (t == "fp16" || t == "half") return Precision::FP16;
-    if (t == "fp32" || t == "float") return Precision::FP32;
-    if (t == "none") return Precision::None;
+    if (t == "fp16" || t == "half")
+        return Precision::FP16;
+    if (t == "fp32" || t == "float")
+        return Precision::FP32;
+    if (t == "none")
+        return Precision::None;
     return fail(ErrorCode::InvalidArgument,
                 fmt::format("Unknown precision '{}'. Use fp16, fp32 or none.", text));
 }
 
 std::string DeviceSpec::toString() const {
     switch (kind) {
-        case Kind::Auto: return "auto";
-        case Kind::Cpu: return "cpu";
-        case Kind::Cuda: return fmt::format("cuda:{}", index);
+        case Kind::Auto:
+            return "auto";
+        case Kind::Cpu:
+            return "cpu";
+        case Kind::Cuda:
+            return fmt::format("cuda:{}", index);
     }
     return "auto";
 }
 
 Result<DeviceSpec> parseDevice(std::string_view text) {
     const std::string t = lower(text);
-    if (t == "auto") return DeviceSpec{DeviceSpec::Kind::Auto, 0};
-    if (t == "cpu") return DeviceSpec{DeviceSpec::Kind::Cpu, 0};
-    if (t == "cuda" || t == "gpu") return DeviceSpec{DeviceSpec::Kind::Cuda, 0};
+    if (t == "auto")
+        return DeviceSpec{DeviceSpec::Kind::Auto, 0};
+    if (t == "cpu")
+        return DeviceSpec{DeviceSpec::Kind::Cpu, 0};
+    if (t == "cuda" || t == "gpu")
+        return DeviceSpec{DeviceSpec::Kind::Cuda, 0};
     if (t.rfind("cuda:", 0) == 0) {
         int index = -1;
         const char* first = t.data() + 5;
@@ -72,12 +84,6 @@ Result<void> EngineSettings::validate() const {
     if (overlap < 0 || overlap > 128) {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("Tile overlap {} is out of range: use 0 to 128 pixels.", overlap));
-    }
-    if (tile != 0 && overlap * 2 >= tile) {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("Tile overlap {} is too large for tile size {}: the overlap must "
-                                "be less than half the tile.",
-                                overlap, tile));
     }
     if (batch < 1 || batch > 8) {
         return fail(ErrorCode::InvalidArgument,

@@ -1,0 +1,99 @@
+#include "device.hpp"
+
+#include <atomic>
+
+#include <c10/core/impl/VirtualGuardImpl.h>
+#include <fmt/format.h>
+#include <torch/cuda.h>
+
+#include "upscale/core/logging.hpp"
+#include "upscale/models/network.hpp"
+
+namespace upscale::engine {
+
+core::Result<c10::Device> resolveDevice(const core::DeviceSpec& spec) {
+    const bool cuda = torch::cuda::is_available();
+    switch (spec.kind) {
+        case core::DeviceSpec::Kind::Cpu:
+            return c10::Device(c10::kCPU);
+        case core::DeviceSpec::Kind::Auto:
+            return cuda ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+        case core::DeviceSpec::Kind::Cuda: {
+            if (!cuda) {
+                return core::fail(core::ErrorCode::NotFound,
+                                  "No CUDA GPU is available (or this build has no CUDA support). "
+                                  "Use --device cpu or --device auto.");
+            }
+            const auto count = static_cast<int>(torch::cuda::device_count());
+            if (spec.index >= count) {
+                return core::fail(core::ErrorCode::NotFound,
+                                  fmt::format("GPU cuda:{} does not exist: this machine has {} "
+                                              "GPU(s), cuda:0 to cuda:{}.",
+                                              spec.index, count, count - 1));
+            }
+            return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(spec.index));
+        }
+    }
+    return c10::Device(c10::kCPU);
+}
+
+std::string describeDevice(const c10::Device& device) {
+    if (device.is_cpu()) {
+        return "CPU";
+    }
+    return device.str();
+}
+
+core::Precision precisionOf(c10::ScalarType dtype) {
+    return dtype == c10::kHalf ? core::Precision::FP16 : core::Precision::FP32;
+}
+
+c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
+                             models::DType weights) {
+    static std::atomic<bool> warned{false};
+    c10::ScalarType wanted = c10::kFloat;
+    switch (requested) {
+        case core::Precision::FP16:
+            wanted = c10::kHalf;
+            break;
+        case core::Precision::FP32:
+            wanted = c10::kFloat;
+            break;
+        case core::Precision::None:
+            wanted = models::toScalarType(weights);
+            break;
+    }
+    if (device.is_cpu() && wanted != c10::kFloat) {
+        // The CPU kernels of 3x3 convolutions have no half-precision path.
+        if (!warned.exchange(true)) {
+            core::logger("engine")->warn(
+                "{} is not supported on the CPU; using FP32 instead.",
+                requested == core::Precision::None ? "The weights' own precision (FP16)" : "FP16");
+        }
+        return c10::kFloat;
+    }
+    if (wanted != c10::kHalf && wanted != c10::kFloat) {
+        return c10::kFloat;
+    }
+    return wanted;
+}
+
+c10::Stream acquireStream(const c10::Device& device) {
+    c10::impl::VirtualGuardImpl guard(device.type());
+    if (device.is_cuda()) {
+        return guard.getStreamFromGlobalPool(device, /*isHighPriority=*/false);
+    }
+    return guard.getStream(device);
+}
+
+void synchronize(const c10::Stream& stream) {
+    c10::impl::VirtualGuardImpl guard(stream.device_type());
+    guard.synchronizeStream(stream);
+}
+
+long long freeDeviceMemory(const c10::Device& device) {
+    (void)device;
+    return -1;
+}
+
+}  // namespace upscale::engine

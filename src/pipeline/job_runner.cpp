@@ -1,0 +1,218 @@
+#include <chrono>
+#include <deque>
+
+#include <fmt/format.h>
+
+#include "upscale/core/logging.hpp"
+#include "upscale/media/image_io.hpp"
+#include "upscale/models/manifest.hpp"
+#include "upscale/pipeline/job.hpp"
+#include "upscale/pipeline/worker_pool.hpp"
+
+namespace upscale::pipeline {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+core::Result<void> checkOutput(const JobItem& item, bool overwrite) {
+    std::error_code ec;
+    if (std::filesystem::exists(item.output, ec) && !overwrite) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          fmt::format("The output '{}' already exists. Use --overwrite to replace "
+                                      "it, or choose another output with -o.",
+                                      item.output.string()));
+    }
+    const auto dir =
+        item.output.parent_path().empty() ? std::filesystem::path(".") : item.output.parent_path();
+    if (!std::filesystem::is_directory(dir, ec)) {
+        std::filesystem::create_directories(dir, ec);
+        if (ec) {
+            return core::fail(core::ErrorCode::Io,
+                              fmt::format("Cannot create the output folder '{}': {}. Choose a "
+                                          "writable folder with -o.",
+                                          dir.string(), ec.message()));
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+core::Result<void> JobSettings::validate() const {
+    if (inputs.empty()) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          "No input given: name at least one "
+                          "image file or folder.");
+    }
+    if (scale < 0.0 || scale > 16.0) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          fmt::format("Output scale {} is out of range: use a value above 0 and "
+                                      "at most 16.",
+                                      scale));
+    }
+    if (!format.empty() && !media::hasImageExtension("x." + format)) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          fmt::format("Unknown output format '{}'. Use png, jpg, webp, tif or "
+                                      "bmp.",
+                                      format));
+    }
+    return engine.validate();
+}
+
+JobRunner::JobRunner(JobSettings settings, core::EventCallback onEvent)
+    : m_settings(std::move(settings)), m_onEvent(std::move(onEvent)) {}
+
+core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
+    const auto jobStart = Clock::now();
+    auto log = core::logger("pipeline");
+    if (auto valid = m_settings.validate(); !valid) {
+        return core::fail(valid.error());
+    }
+
+    auto manifest = models::loadManifest(models::bundledModelsDir() / "manifest.json");
+    if (!manifest) {
+        return core::fail(manifest.error());
+    }
+    std::string modelName = m_settings.model;
+    if (modelName.empty()) {
+        const auto* def = manifest->defaultModel();
+        if (def == nullptr) {
+            return core::fail(core::ErrorCode::NotFound,
+                              "No bundled model was found. Name a model file with --model.");
+        }
+        modelName = def->id;
+    }
+    auto ref = models::resolveModel(modelName, *manifest);
+    if (!ref) {
+        return core::fail(ref.error());
+    }
+    auto pool = WorkerPool::create(*ref, m_settings.engine);
+    if (!pool) {
+        return core::fail(pool.error());
+    }
+    const auto& info = (*pool)->info();
+    const double scale = m_settings.scale > 0.0 ? m_settings.scale : info.spec.scale;
+    const auto items = planItems(m_settings, scale);
+
+    core::Event started{.kind = core::EventKind::JobStarted};
+    started.itemCount = static_cast<int>(items.size());
+    m_onEvent(started);
+    log->info("Upscaling {} item(s) with {} on {} ({}, {}x output, {} worker(s))", items.size(),
+              info.modelName, info.device, core::precisionName(info.precision), scale,
+              (*pool)->workers());
+
+    JobSummary summary;
+    // Items in flight, oldest first: their results are written in this order, so events and
+    // files come out in queue order whatever the worker count.
+    struct InFlight {
+        core::Event event;
+        Clock::time_point start;
+        std::future<WorkerPool::BatchResult> result;
+    };
+    std::deque<InFlight> inFlight;
+    const auto maxInFlight = static_cast<std::size_t>(2 * (*pool)->workers());
+
+    auto failItem = [&](core::Event ev, const core::Error& error, Clock::time_point start) {
+        ++summary.failed;
+        ev.kind = core::EventKind::ItemFailed;
+        ev.error = error;
+        ev.seconds = secondsSince(start);
+        log->error("{}", error.message);
+        m_onEvent(ev);
+    };
+
+    auto finishOldest = [&]() {
+        InFlight done = std::move(inFlight.front());
+        inFlight.pop_front();
+        auto result = done.result.get();
+        if (!result) {
+            if (result.error().code != core::ErrorCode::Cancelled) {
+                failItem(done.event, result.error().withContext(done.event.input), done.start);
+            }
+            return;
+        }
+        const core::Image& image = result->front();
+        if (auto written = media::writeImage(done.event.output, image, m_settings.writeOptions);
+            !written) {
+            failItem(done.event, written.error(), done.start);
+            return;
+        }
+        ++summary.succeeded;
+        const double seconds = secondsSince(done.start);
+        core::Event batch = done.event;
+        batch.kind = core::EventKind::Batch;
+        batch.batchIndex = 1;
+        batch.framesInBatch = 1;
+        batch.framesDone = 1;
+        batch.outputWidth = image.width();
+        batch.outputHeight = image.height();
+        batch.framesPerSecond = seconds > 0 ? 1.0 / seconds : 0.0;
+        batch.etaSeconds = 0.0;
+        batch.seconds = seconds;
+        log->info("Batch 1: 1 frame upscaled and saved: {} ({}x{} -> {}x{}, {:.2f} s)",
+                  batch.output, batch.inputWidth, batch.inputHeight, image.width(), image.height(),
+                  seconds);
+        m_onEvent(batch);
+        batch.kind = core::EventKind::ItemFinished;
+        m_onEvent(batch);
+    };
+
+    for (std::size_t i = 0; i < items.size() && !cancel.cancelled(); ++i) {
+        const JobItem& item = items[i];
+        const auto itemStart = Clock::now();
+        core::Event ev;
+        ev.input = item.input.string();
+        ev.output = item.output.string();
+        ev.itemIndex = static_cast<int>(i);
+        ev.itemCount = static_cast<int>(items.size());
+        ev.framesTotal = 1;
+        core::Event itemStarted = ev;
+        itemStarted.kind = core::EventKind::ItemStarted;
+        m_onEvent(itemStarted);
+        if (!item.error.empty()) {
+            failItem(ev, core::Error{core::ErrorCode::InvalidArgument, item.error}, itemStart);
+            continue;
+        }
+        auto image = media::readImage(item.input);
+        if (!image) {
+            failItem(ev, image.error(), itemStart);
+            continue;
+        }
+        ev.inputWidth = image->width();
+        ev.inputHeight = image->height();
+        if (auto ok = checkOutput(item, m_settings.overwrite); !ok) {
+            failItem(ev, ok.error(), itemStart);
+            continue;
+        }
+        std::vector<core::Image> frames;
+        frames.push_back(std::move(*image));
+        inFlight.push_back({ev, itemStart, (*pool)->submit(std::move(frames), scale, cancel)});
+        while (inFlight.size() >= maxInFlight) {
+            finishOldest();
+        }
+    }
+    while (!inFlight.empty()) {
+        finishOldest();
+    }
+
+    summary.seconds = secondsSince(jobStart);
+    if (cancel.cancelled()) {
+        log->warn("Cancelled: {} item(s) finished before the cancel were kept.", summary.succeeded);
+    }
+    log->info("Finished: {} succeeded, {} failed in {:.1f} s", summary.succeeded, summary.failed,
+              summary.seconds);
+    core::Event done{.kind = core::EventKind::JobFinished};
+    done.itemCount = static_cast<int>(items.size());
+    done.itemsSucceeded = summary.succeeded;
+    done.itemsFailed = summary.failed;
+    done.seconds = summary.seconds;
+    m_onEvent(done);
+    return summary;
+}
+
+}  // namespace upscale::pipeline

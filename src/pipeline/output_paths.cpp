@@ -1,0 +1,119 @@
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "upscale/pipeline/job.hpp"
+
+namespace upscale::pipeline {
+
+namespace {
+
+std::string scaleText(double scale) {
+    if (std::abs(scale - std::round(scale)) < 1e-9) {
+        return fmt::format("{}", static_cast<int>(std::round(scale)));
+    }
+    return fmt::format("{:g}", scale);
+}
+
+bool outputIsFile(const JobSettings& settings) {
+    if (settings.output.empty() || settings.inputs.size() != 1) {
+        return false;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(settings.inputs.front(), ec)) {
+        return false;
+    }
+    if (std::filesystem::is_directory(settings.output, ec)) {
+        return false;
+    }
+    return media::hasImageExtension(settings.output);
+}
+
+std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder) {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+        std::error_code typeEc;
+        if (entry.is_regular_file(typeEc) && media::hasImageExtension(entry.path())) {
+            files.push_back(entry.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+}  // namespace
+
+std::string outputFileName(const std::filesystem::path& input, double scale,
+                           const std::string& format) {
+    const std::string ext = format.empty() ? input.extension().string() : "." + format;
+    return fmt::format("{}_x{}{}", input.stem().string(), scaleText(scale), ext);
+}
+
+std::vector<JobItem> planItems(const JobSettings& settings, double scale) {
+    std::vector<JobItem> items;
+    const bool singleFile = outputIsFile(settings);
+    auto place = [&](const std::filesystem::path& input) {
+        JobItem item{input, {}, {}};
+        if (singleFile) {
+            item.output = settings.output;
+        } else {
+            const auto dir = settings.output.empty() ? input.parent_path() : settings.output;
+            item.output = dir / outputFileName(input, scale, settings.format);
+        }
+        items.push_back(std::move(item));
+    };
+    for (const auto& input : settings.inputs) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(input, ec)) {
+            const auto files = imagesIn(input);
+            if (files.empty()) {
+                items.push_back({input,
+                                 {},
+                                 fmt::format("Folder '{}' contains no images we can read "
+                                             "(PNG, JPEG, WebP, TIFF, BMP).",
+                                             input.string())});
+            }
+            for (const auto& f : files) {
+                place(f);
+            }
+        } else {
+            place(input);
+        }
+    }
+
+    // Two inputs must never share an output, and no output may be an input.
+    std::set<std::filesystem::path> inputs;
+    for (const auto& item : items) {
+        std::error_code ec;
+        inputs.insert(std::filesystem::weakly_canonical(item.input, ec));
+    }
+    std::set<std::filesystem::path> taken;
+    for (auto& item : items) {
+        if (!item.error.empty()) {
+            continue;
+        }
+        std::error_code ec;
+        auto canonical = std::filesystem::weakly_canonical(item.output, ec);
+        if (inputs.count(canonical) != 0) {
+            item.error = fmt::format(
+                "The output '{}' would overwrite an input. Choose another "
+                "output with -o.",
+                item.output.string());
+            continue;
+        }
+        for (int n = 2; taken.count(canonical) != 0; ++n) {
+            auto renamed = item.output;
+            renamed.replace_filename(fmt::format("{}-{}{}", item.output.stem().string(), n,
+                                                 item.output.extension().string()));
+            item.output = renamed;
+            canonical = std::filesystem::weakly_canonical(item.output, ec);
+        }
+        taken.insert(canonical);
+    }
+    return items;
+}
+
+}  // namespace upscale::pipeline

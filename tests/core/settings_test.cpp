@@ -22,8 +22,9 @@ TEST(Settings, RejectsOutOfRangeValuesWithSpecificMessages) {
     ASSERT_FALSE(t.validate().has_value());
     EXPECT_NE(t.validate().error().message.find("Tile size 16"), std::string::npos);
 
-    EngineSettings o{.tile = 64, .overlap = 32};
+    EngineSettings o{.overlap = 200};
     ASSERT_FALSE(o.validate().has_value());
+    EXPECT_NE(o.validate().error().message.find("overlap 200"), std::string::npos);
 }
 
 TEST(Settings, ParsesPrecisionCaseInsensitively) {

@@ -1,1 +1,121 @@
 #include <gtest/gtest.h>
+
+#include "model_test_util.hpp"
+#include "upscale/models/architecture.hpp"
+#include "upscale/models/ncnn.hpp"
+
+using namespace upscale::models;
+using upscale::core::ErrorCode;
+
+namespace {
+
+StateDict animeWeights() {
+    const auto model = readNcnn(test::fixtureParam());
+    EXPECT_TRUE(model);
+    auto dict = ncnnToStateDict(*model, "anime.param");
+    EXPECT_TRUE(dict);
+    return *dict;
+}
+
+}  // namespace
+
+TEST(Architecture, NamesAndAliases) {
+    EXPECT_EQ(architectureName(Architecture::Compact), "SRVGGNetCompact");
+    for (const char* name : {"SRVGGNetCompact", "compact", "COMPACT", "srvggnetcompact"}) {
+        const auto arch = architectureFromName(name);
+        ASSERT_TRUE(arch) << name;
+        EXPECT_EQ(*arch, Architecture::Compact);
+    }
+    const auto unknown = architectureFromName("RRDBNet");
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("RRDBNet"), std::string::npos);
+}
+
+TEST(Architecture, DetectsTheAnimeVideoModel) {
+    const StateDict weights = animeWeights();
+    const auto spec = detectArchitecture(weights, "anime.param");
+    ASSERT_TRUE(spec) << spec.error().message;
+    EXPECT_EQ(spec->arch, Architecture::Compact);
+    EXPECT_EQ(spec->inChannels, 3);
+    EXPECT_EQ(spec->outChannels, 3);
+    EXPECT_EQ(spec->numFeat, 64);
+    EXPECT_EQ(spec->numConv, 16);
+    EXPECT_EQ(spec->scale, 4);
+    EXPECT_EQ(spec->describe(), "SRVGGNetCompact (64 features, 16 convs, 4x)");
+    EXPECT_TRUE(checkWeights(*spec, weights, "anime.param"));
+}
+
+TEST(Architecture, ExpectedTensorsOfTheDefaultSpec) {
+    const auto expected = expectedTensors(ArchSpec{});
+    EXPECT_EQ(expected.size(), 53u);
+    EXPECT_EQ(expected.at("body.0.weight"), (std::vector<std::int64_t>{64, 3, 3, 3}));
+    EXPECT_EQ(expected.at("body.33.weight"), std::vector<std::int64_t>{64});
+    EXPECT_EQ(expected.at("body.34.weight"), (std::vector<std::int64_t>{48, 64, 3, 3}));
+    EXPECT_EQ(expected.at("body.34.bias"), std::vector<std::int64_t>{48});
+    EXPECT_FALSE(expected.contains("body.35.weight"));
+}
+
+TEST(Architecture, InfersOtherHyperParameters) {
+    const ArchSpec cases[] = {
+        {Architecture::Compact, 3, 3, 32, 4, 2},
+        {Architecture::Compact, 3, 3, 48, 1, 1},
+        {Architecture::Compact, 1, 1, 16, 2, 3},
+        {Architecture::Compact, 3, 3, 64, 32, 4},
+    };
+    for (const ArchSpec& spec : cases) {
+        const auto detected = detectArchitecture(test::syntheticWeights(spec), "synthetic");
+        ASSERT_TRUE(detected) << spec.describe();
+        EXPECT_EQ(*detected, spec) << spec.describe() << " vs " << detected->describe();
+    }
+}
+
+TEST(Architecture, ForeignKeysAreUnsupported) {
+    StateDict weights;
+    weights["conv_first.weight"] =
+        Tensor::fromFloat32(std::vector<float>(27), {1, 3, 3, 3}, DType::F32);
+    weights["conv_first.bias"] = Tensor::fromFloat32(std::vector<float>(1), {1}, DType::F32);
+    const auto r = detectArchitecture(weights, "esrgan.pth");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
+    EXPECT_EQ(r.error().message,
+              "'esrgan.pth' is not a supported architecture (keys: conv_first.bias, "
+              "conv_first.weight). Supported: SRVGGNetCompact.");
+    EXPECT_FALSE(detectArchitecture({}, "empty"));
+}
+
+TEST(Architecture, MissingTensorIsAMismatch) {
+    StateDict weights = animeWeights();
+    weights.erase("body.20.bias");
+    const auto spec = detectArchitecture(weights, "anime.safetensors");
+    ASSERT_TRUE(spec);
+    const auto r = checkWeights(*spec, weights, "anime.safetensors");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::ModelMismatch);
+    EXPECT_NE(r.error().message.find("missing tensors: body.20.bias"), std::string::npos)
+        << r.error().message;
+    EXPECT_NE(r.error().message.find("anime.safetensors"), std::string::npos);
+    EXPECT_NE(r.error().message.find("The file does not match the SRVGGNetCompact architecture; "
+                                     "it may be damaged or a different model."),
+              std::string::npos);
+}
+
+TEST(Architecture, WrongShapeAndExtraTensorAreNamed) {
+    StateDict weights = animeWeights();
+    weights["body.0.weight"] =
+        Tensor::fromFloat32(std::vector<float>(32 * 27), {32, 3, 3, 3}, DType::F16);
+    weights["extra.weight"] = Tensor::fromFloat32(std::vector<float>(1), {1}, DType::F32);
+    const auto r = checkWeights(ArchSpec{}, weights, "anime.safetensors");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::ModelMismatch);
+    EXPECT_NE(r.error().message.find("body.0.weight has shape [32, 3, 3, 3], expected "
+                                     "[64, 3, 3, 3]"),
+              std::string::npos)
+        << r.error().message;
+    EXPECT_NE(r.error().message.find("unexpected tensors: extra.weight"), std::string::npos);
+}
+
+TEST(Architecture, ListsOnlyAFewProblems) {
+    const auto r = checkWeights(ArchSpec{}, {}, "nothing");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("(and 48 more)"), std::string::npos) << r.error().message;
+}

@@ -29,15 +29,15 @@ struct Event {
     int itemIndex = 0;   ///< 0-based index of the item in the job
     int itemCount = 0;
 
-    int batchIndex = 0;          ///< 1-based, counted over the whole item
+    int batchIndex = 0;  ///< 1-based, counted over the whole item
     int framesInBatch = 0;
     std::int64_t framesDone = 0;   ///< frames of this item written so far
     std::int64_t framesTotal = 0;  ///< frames of this item (1 for an image)
     double framesPerSecond = 0.0;
-    double etaSeconds = -1.0;      ///< negative when unknown
+    double etaSeconds = -1.0;  ///< negative when unknown
 
     int inputWidth = 0, inputHeight = 0, outputWidth = 0, outputHeight = 0;
-    double seconds = 0.0;          ///< wall time of the item or job, on *Finished
+    double seconds = 0.0;  ///< wall time of the item or job, on *Finished
 
     int itemsSucceeded = 0, itemsFailed = 0;  ///< on JobFinished
     std::optional<Error> error;               ///< on ItemFailed

@@ -31,10 +31,10 @@ struct DeviceSpec {
 
 struct EngineSettings {
     Precision precision = Precision::FP16;
-    int tile = 0;       ///< tile size in input pixels; 0 = automatic
-    int overlap = 16;   ///< context pixels on each side of a tile, blended with its neighbours
-    int batch = 2;      ///< frames or tiles per forward pass, 1..8
-    int workers = 2;    ///< engine workers, each with its own device stream, 1..8
+    int tile = 0;      ///< tile size in input pixels; 0 = automatic
+    int overlap = 16;  ///< context pixels on each side of a tile, blended with its neighbours
+    int batch = 2;     ///< frames or tiles per forward pass, 1..8
+    int workers = 2;   ///< engine workers, each with its own device stream, 1..8
     DeviceSpec device;
 
     [[nodiscard]] Result<void> validate() const;

@@ -25,8 +25,8 @@ namespace upscale::media {
 [[nodiscard]] core::Result<core::Image> readImage(const std::filesystem::path& path);
 
 struct ImageWriteOptions {
-    int jpegQuality = 95;  ///< 1..100
-    int webpQuality = 95;  ///< 1..100; 101 = lossless
+    int jpegQuality = 95;    ///< 1..100
+    int webpQuality = 95;    ///< 1..100; 101 = lossless
     int pngCompression = 3;  ///< 0..9
 };
 

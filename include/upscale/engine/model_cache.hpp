@@ -1,0 +1,40 @@
+#pragma once
+// The model cache: networks already on a device, keyed by (content identity of the model file,
+// resolved dtype, device). Switching FP16 -> FP32 -> FP16 loads, loads, then reuses. Thread-safe.
+// Past a memory budget the least recently used models are dropped (a model still in use stays
+// alive until its last user lets go).
+
+#include <cstddef>
+#include <memory>
+
+namespace upscale::engine {
+
+class ModelCache {
+public:
+    static constexpr std::size_t kDefaultBudgetBytes = std::size_t{2} << 30;
+
+    explicit ModelCache(std::size_t budgetBytes = kDefaultBudgetBytes);
+    ~ModelCache();
+    ModelCache(const ModelCache&) = delete;
+    ModelCache& operator=(const ModelCache&) = delete;
+
+    /// The process-wide cache the front ends share.
+    [[nodiscard]] static std::shared_ptr<ModelCache> shared();
+
+    struct Stats {
+        int loads = 0;    ///< networks built and moved to a device
+        int hits = 0;     ///< requests answered from the cache
+        int entries = 0;  ///< networks held now
+        std::size_t bytes = 0;
+    };
+    [[nodiscard]] Stats stats() const;
+    void clear();
+
+    struct Impl;
+    [[nodiscard]] Impl& impl() { return *m_impl; }
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace upscale::engine

@@ -1,0 +1,67 @@
+#pragma once
+// The engine's front door. An Upscaler runs one model on one device at one precision; it takes
+// core::Images and returns core::Images, so no LibTorch type crosses into the pipeline.
+//
+// Thread contract: one Upscaler may be called from one thread at a time; several Upscalers may
+// run at once and share models through the ModelCache.
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "upscale/core/cancel.hpp"
+#include "upscale/core/error.hpp"
+#include "upscale/core/image.hpp"
+#include "upscale/core/settings.hpp"
+#include "upscale/engine/model_cache.hpp"
+#include "upscale/models/architecture.hpp"
+#include "upscale/models/manifest.hpp"
+
+namespace upscale::engine {
+
+struct UpscalerInfo {
+    std::string modelName;
+    std::string device;                                 ///< "CPU", "cuda:0"
+    core::Precision precision = core::Precision::FP32;  ///< as resolved for the device
+    models::ArchSpec spec;
+};
+
+class Upscaler {
+public:
+    /// Resolves the device and precision and gets the model from the cache (loading it when
+    /// needed). Errors: an invalid setting, a missing GPU, a model that fails to load.
+    [[nodiscard]] static core::Result<std::unique_ptr<Upscaler>> create(
+        const models::ModelRef& model, const core::EngineSettings& settings,
+        std::shared_ptr<ModelCache> cache = ModelCache::shared());
+
+    ~Upscaler();
+    Upscaler(const Upscaler&) = delete;
+    Upscaler& operator=(const Upscaler&) = delete;
+
+    [[nodiscard]] const UpscalerInfo& info() const;
+
+    /// Another worker on the same network: shares the loaded model, has its own stream.
+    [[nodiscard]] std::unique_ptr<Upscaler> sibling() const;
+
+    /// The output size for an input size at `outScale` (0 = the network's native scale).
+    [[nodiscard]] std::pair<int, int> outputSize(int width, int height, double outScale) const;
+
+    /// Upscales one image. The network runs at its native scale and the result is resized to
+    /// `outScale` (0 = native). An alpha channel is upscaled separately and re-attached; the bit
+    /// depth is kept. Cancelled when `cancel` fires between two batches.
+    [[nodiscard]] core::Result<core::Image> upscale(const core::Image& image, double outScale,
+                                                    const core::CancelToken& cancel);
+
+    /// Upscales frames of one shape and channel count together, batching their tiles.
+    [[nodiscard]] core::Result<std::vector<core::Image>> upscaleFrames(
+        std::span<const core::Image> frames, double outScale, const core::CancelToken& cancel);
+
+    struct Impl;
+
+private:
+    explicit Upscaler(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace upscale::engine

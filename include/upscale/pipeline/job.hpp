@@ -1,0 +1,67 @@
+#pragma once
+// A job: inputs (files and folders), one model and its settings, where the results go. The
+// JobRunner plans one item per input image, runs them in order and reports every step through
+// events. A bad item fails alone: the rest of the queue goes on.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "upscale/core/cancel.hpp"
+#include "upscale/core/events.hpp"
+#include "upscale/core/settings.hpp"
+#include "upscale/media/image_io.hpp"
+
+namespace upscale::pipeline {
+
+struct JobSettings {
+    std::vector<std::filesystem::path> inputs;
+    /// Empty: beside each input as <stem>_x<scale>.<ext>. For a single input file, a path with an
+    /// image extension that is not an existing folder is the output file; otherwise a folder.
+    std::filesystem::path output;
+    std::string model;       ///< manifest id or model file path; empty = the default model
+    double scale = 0.0;      ///< output scale; 0 = the model's native scale
+    std::string format;      ///< output extension without the dot ("png"); empty = the input's
+    bool overwrite = false;  ///< replace existing output files (never an input)
+    core::EngineSettings engine;
+    media::ImageWriteOptions writeOptions;
+
+    [[nodiscard]] core::Result<void> validate() const;
+};
+
+/// One planned unit of work: an input and where its result goes.
+struct JobItem {
+    std::filesystem::path input;
+    std::filesystem::path output;
+    std::string error;  ///< set when planning already knows the item cannot run
+};
+
+struct JobSummary {
+    int succeeded = 0;
+    int failed = 0;
+    double seconds = 0.0;
+};
+
+/// Expands folders (their image files, sorted by name, not recursive) and names every output.
+/// `scale` is the effective output scale, used in the default name.
+[[nodiscard]] std::vector<JobItem> planItems(const JobSettings& settings, double scale);
+
+/// "<stem>_x4.png", "<stem>_x1.5.png"
+[[nodiscard]] std::string outputFileName(const std::filesystem::path& input, double scale,
+                                         const std::string& format);
+
+class JobRunner {
+public:
+    /// `onEvent` is called on the thread that calls run(), in order.
+    JobRunner(JobSettings settings, core::EventCallback onEvent);
+
+    /// Runs the whole job. An error means the job could not start (bad settings, a model that
+    /// cannot be found or loaded); item failures are reported as events and counted instead.
+    [[nodiscard]] core::Result<JobSummary> run(const core::CancelToken& cancel);
+
+private:
+    JobSettings m_settings;
+    core::EventCallback m_onEvent;
+};
+
+}  // namespace upscale::pipeline

@@ -1,0 +1,48 @@
+#pragma once
+// W engine workers on W threads. Each worker owns an Upscaler, and so its own device stream;
+// all of them share one network through the model cache. Batches go to whichever worker is free;
+// every batch is processed whole by one worker, in a fixed tile order, so the result does not
+// depend on the worker count. Callers keep the futures in submission order to write in order.
+
+#include <future>
+#include <memory>
+#include <vector>
+
+#include "upscale/core/cancel.hpp"
+#include "upscale/core/image.hpp"
+#include "upscale/core/settings.hpp"
+#include "upscale/engine/upscaler.hpp"
+#include "upscale/models/manifest.hpp"
+
+namespace upscale::pipeline {
+
+class WorkerPool {
+public:
+    using BatchResult = core::Result<std::vector<core::Image>>;
+
+    /// Creates settings.workers Upscalers (loading the model once) and starts their threads.
+    [[nodiscard]] static core::Result<std::unique_ptr<WorkerPool>> create(
+        const models::ModelRef& model, const core::EngineSettings& settings);
+
+    /// Finishes the batches already queued, then joins the threads.
+    ~WorkerPool();
+    WorkerPool(const WorkerPool&) = delete;
+    WorkerPool& operator=(const WorkerPool&) = delete;
+
+    [[nodiscard]] const engine::UpscalerInfo& info() const;
+    [[nodiscard]] int workers() const;
+    [[nodiscard]] std::pair<int, int> outputSize(int width, int height, double outScale) const;
+
+    /// Queues frames of one shape to be upscaled together; thread-safe. The cancel token must
+    /// outlive the batch. A cancelled batch resolves to ErrorCode::Cancelled.
+    [[nodiscard]] std::future<BatchResult> submit(std::vector<core::Image> frames, double outScale,
+                                                  const core::CancelToken& cancel);
+
+    struct Impl;
+
+private:
+    explicit WorkerPool(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace upscale::pipeline

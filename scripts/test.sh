@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command 2 (and what CI runs): install what is missing, build everything with the
+# tests, and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs=$(nproc)
+scripts/build.sh release -j "$jobs"
+ctest --preset release -j "$jobs"

@@ -1,0 +1,38 @@
+#pragma once
+// Device and precision resolution, and device-generic streams. Private to the engine.
+
+#include <string>
+
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+#include <c10/core/Stream.h>
+
+#include "upscale/core/error.hpp"
+#include "upscale/core/settings.hpp"
+#include "upscale/models/state_dict.hpp"
+
+namespace upscale::engine {
+
+/// Resolves auto/cpu/cuda:N to a concrete device; NotFound when the GPU asked for is absent.
+[[nodiscard]] core::Result<c10::Device> resolveDevice(const core::DeviceSpec& spec);
+
+/// "CPU" or "cuda:0 (NVIDIA H100 80GB HBM3)".
+[[nodiscard]] std::string describeDevice(const c10::Device& device);
+
+/// The dtype the network runs in on this device. FP16 where the device cannot run it (the CPU)
+/// falls back to FP32 with one warning per process; None keeps the weights' dtype where the
+/// device can run it.
+[[nodiscard]] c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
+                                           models::DType weights);
+
+[[nodiscard]] core::Precision precisionOf(c10::ScalarType dtype);
+
+/// A stream for one worker: a fresh one from the pool on CUDA, the default (no-op) stream on
+/// the CPU, through the same device-generic interface.
+[[nodiscard]] c10::Stream acquireStream(const c10::Device& device);
+void synchronize(const c10::Stream& stream);
+
+/// Free device memory in bytes, or -1 when unknown (the CPU).
+[[nodiscard]] long long freeDeviceMemory(const c10::Device& device);
+
+}  // namespace upscale::engine

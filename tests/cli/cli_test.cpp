@@ -1,0 +1,200 @@
+// The `upscale` executable as a user runs it: exit codes, messages and files.
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <array>
+#include <cstdio>
+#include <fstream>
+
+#include "upscale/media/image_io.hpp"
+
+namespace fs = std::filesystem;
+using namespace upscale;
+
+namespace {
+
+struct Run {
+    int code = -1;
+    std::string output;  // stdout and stderr together
+};
+
+std::string quote(const std::string& s) {
+    return "'" + s + "'";
+}
+
+Run upscaleCli(const std::string& args) {
+    const std::string cmd = std::string(UPSCALE_CLI_PATH) + " --device cpu " + args + " 2>&1";
+    Run run;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
+        run.output += buffer.data();
+    }
+    const int status = pclose(pipe);
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+class Cli : public testing::Test {
+protected:
+    void SetUp() override {
+        m_dir =
+            fs::path(UPSCALE_TEST_BINARY_DIR) /
+            ("cli_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+        fs::remove_all(m_dir);
+        fs::create_directories(m_dir);
+        // Keep the log file of the runs inside the test folder.
+        setenv("XDG_DATA_HOME", (m_dir / "data").c_str(), 1);
+    }
+    fs::path sample(const std::string& name, const std::string& from = "rocket_crop.png") {
+        fs::copy_file(fs::path(UPSCALE_TEST_DATA_DIR) / from, m_dir / name);
+        return m_dir / name;
+    }
+    fs::path m_dir;
+};
+
+}  // namespace
+
+TEST_F(Cli, UpscalesAnImageBesideItAndSaysWhere) {
+    const auto in = sample("rocket.png");
+    const auto run = upscaleCli(quote(in.string()));
+    EXPECT_EQ(run.code, 0) << run.output;
+    EXPECT_TRUE(fs::exists(m_dir / "rocket_x4.png"));
+    EXPECT_NE(run.output.find("loaded on CPU (FP32) - 4x"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("Batch 1: 1 frame upscaled and saved"), std::string::npos);
+    EXPECT_NE(run.output.find("rocket_x4.png"), std::string::npos);
+    // The CPU has no FP16: one warning says so.
+    EXPECT_NE(run.output.find("FP16 is not supported on the CPU; using FP32"), std::string::npos);
+}
+
+TEST_F(Cli, ScaleTwoWithTheFourTimesModelDoublesTheSize) {
+    const auto in = sample("rocket.png");
+    const auto out = m_dir / "half.png";
+    const auto run = upscaleCli("-s 2 " + quote(in.string()) + " -o " + quote(out.string()));
+    ASSERT_EQ(run.code, 0) << run.output;
+    auto img = media::readImage(out);
+    ASSERT_TRUE(img.has_value());
+    EXPECT_EQ(img->width(), 128);
+    EXPECT_EQ(img->height(), 128);
+}
+
+TEST_F(Cli, RgbaPngKeepsItsAlpha) {
+    core::Image rgba(40, 30, 4, core::BitDepth::U8);
+    for (int y = 0; y < 30; ++y) {
+        for (int x = 0; x < 40; ++x) {
+            rgba.set(x, y, 0, 200);
+            rgba.set(x, y, 1, x * 6);
+            rgba.set(x, y, 2, y * 8);
+            rgba.set(x, y, 3, x < 20 ? 0 : 255);
+        }
+    }
+    ASSERT_TRUE(media::writeImage(m_dir / "rgba.png", rgba).has_value());
+    const auto run = upscaleCli(quote((m_dir / "rgba.png").string()));
+    ASSERT_EQ(run.code, 0) << run.output;
+    auto out = media::readImage(m_dir / "rgba_x4.png");
+    ASSERT_TRUE(out.has_value());
+    ASSERT_EQ(out->channels(), 4);
+    EXPECT_LE(out->at(20, 60, 3), 5);
+    EXPECT_GE(out->at(140, 60, 3), 250);
+}
+
+TEST_F(Cli, MissingFileFailsAloneWithExitOneAndTheOthersAreWritten) {
+    const auto good = sample("good.png");
+    const auto run = upscaleCli(quote((m_dir / "nope.png").string()) + " " + quote(good.string()));
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find("nope.png' does not exist"), std::string::npos) << run.output;
+    EXPECT_TRUE(fs::exists(m_dir / "good_x4.png"));
+    EXPECT_NE(run.output.find("1 succeeded, 1 failed"), std::string::npos);
+}
+
+TEST_F(Cli, FileThatIsNotAnImageFailsNamingIt) {
+    std::ofstream(m_dir / "letter.png") << "Dear reader, this is not a PNG.";
+    const auto good = sample("good.png");
+    const auto run =
+        upscaleCli(quote((m_dir / "letter.png").string()) + " " + quote(good.string()));
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find("letter.png"), std::string::npos) << run.output;
+    EXPECT_TRUE(fs::exists(m_dir / "good_x4.png"));
+    EXPECT_FALSE(fs::exists(m_dir / "letter_x4.png"));
+}
+
+TEST_F(Cli, UnknownModelIdIsAUsageErrorListingTheModels) {
+    const auto in = sample("a.png");
+    const auto run = upscaleCli("-m realesr-bogus " + quote(in.string()));
+    EXPECT_EQ(run.code, 2) << run.output;
+    EXPECT_NE(run.output.find("Unknown model 'realesr-bogus'"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("realesr-general-x4v3"), std::string::npos);
+}
+
+TEST_F(Cli, TruncatedModelFileFailsNamingIt) {
+    const auto model = fs::path(UPSCALE_TEST_MODELS_DIR) / "realesr-animevideov3.safetensors";
+    std::ifstream src(model, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(src)), std::istreambuf_iterator<char>());
+    std::ofstream(m_dir / "broken.safetensors", std::ios::binary)
+        << bytes.substr(0, bytes.size() / 2);
+    const auto in = sample("a.png");
+    const auto run = upscaleCli("-m " + quote((m_dir / "broken.safetensors").string()) + " " +
+                                quote(in.string()));
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find("broken.safetensors"), std::string::npos) << run.output;
+    EXPECT_FALSE(fs::exists(m_dir / "a_x4.png"));
+}
+
+TEST_F(Cli, CorruptModelFileFailsNamingIt) {
+    std::ofstream(m_dir / "garbage.safetensors") << "\x10\x00\x00\x00\x00\x00\x00\x00{oops";
+    const auto in = sample("a.png");
+    const auto run = upscaleCli("-m " + quote((m_dir / "garbage.safetensors").string()) + " " +
+                                quote(in.string()));
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find("garbage.safetensors"), std::string::npos) << run.output;
+}
+
+TEST_F(Cli, UnwritableOutputFolderFailsNamingItAndOtherInputsStillRun) {
+    const auto a = sample("a.png");
+    std::ofstream(m_dir / "blocked") << "a file, not a folder";
+    const auto run =
+        upscaleCli(quote(a.string()) + " -o " + quote((m_dir / "blocked" / "out").string()));
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find("blocked"), std::string::npos) << run.output;
+}
+
+TEST_F(Cli, BadOptionIsAUsageError) {
+    const auto run = upscaleCli("--batch 12 x.png");
+    EXPECT_EQ(run.code, 2) << run.output;
+    const auto none = upscaleCli("");
+    EXPECT_EQ(none.code, 2) << none.output;
+}
+
+TEST_F(Cli, JsonPrintsOneEventPerLine) {
+    const auto in = sample("j.png");
+    const auto run = upscaleCli("--json -q " + quote(in.string()));
+    ASSERT_EQ(run.code, 0) << run.output;
+    EXPECT_NE(run.output.find("{\"event\":\"job-started\",\"items\":1}"), std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("{\"event\":\"batch\",\"item\":1"), std::string::npos);
+    EXPECT_NE(run.output.find("\"event\":\"job-finished\",\"items\":1,\"succeeded\":1"),
+              std::string::npos);
+}
+
+TEST_F(Cli, ListModelsShowsTheBundledModels) {
+    const auto run = upscaleCli("--list-models -v");
+    ASSERT_EQ(run.code, 0) << run.output;
+    EXPECT_NE(run.output.find("realesr-animevideov3"), std::string::npos);
+    EXPECT_NE(run.output.find("realesr-general-x4v3"), std::string::npos);
+    EXPECT_NE(run.output.find("SRVGGNetCompact (64 features, 16 convs, 4x)"), std::string::npos)
+        << run.output;
+}
+
+TEST_F(Cli, ConvertTurnsAnNcnnModelIntoSafetensorsThatUpscales) {
+    const auto data = fs::path(UPSCALE_TEST_DATA_DIR) / "models";
+    const auto out = m_dir / "converted.safetensors";
+    auto run = upscaleCli("convert " + quote((data / "realesr-animevideov3-x4.param").string()) +
+                          " " + quote(out.string()));
+    ASSERT_EQ(run.code, 0) << run.output;
+    ASSERT_TRUE(fs::exists(out));
+    const auto in = sample("c.png");
+    run = upscaleCli("-m " + quote(out.string()) + " " + quote(in.string()));
+    EXPECT_EQ(run.code, 0) << run.output;
+    EXPECT_TRUE(fs::exists(m_dir / "c_x4.png"));
+}

@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "upscale/engine/tile_plan.hpp"
+
+using namespace upscale::engine;
+
+TEST(TilePlan, ZeroTileIsTheWholeImage) {
+    const auto plan = planTiles(300, 200, 0, 16);
+    ASSERT_EQ(plan.tiles.size(), 1u);
+    EXPECT_TRUE(plan.whole());
+    EXPECT_EQ(plan.tiles[0], (TileRect{0, 0, 300, 200}));
+}
+
+TEST(TilePlan, CoversImageWithEqualTilesAndOverlap) {
+    const int w = 250, h = 130, tile = 64, overlap = 8;
+    const auto plan = planTiles(w, h, tile, overlap);
+    EXPECT_EQ(plan.tileWidth, tile + 2 * overlap);
+    EXPECT_EQ(plan.tileHeight, tile + 2 * overlap);
+    std::vector<int> cover(static_cast<std::size_t>(w * h), 0);
+    for (const auto& t : plan.tiles) {
+        EXPECT_EQ(t.width, plan.tileWidth);
+        EXPECT_EQ(t.height, plan.tileHeight);
+        EXPECT_GE(t.x, 0);
+        EXPECT_GE(t.y, 0);
+        EXPECT_LE(t.x + t.width, w);
+        EXPECT_LE(t.y + t.height, h);
+        for (int y = t.y; y < t.y + t.height; ++y) {
+            for (int x = t.x; x < t.x + t.width; ++x) {
+                ++cover[static_cast<std::size_t>(y * w + x)];
+            }
+        }
+    }
+    for (int v : cover) {
+        ASSERT_GE(v, 1);
+    }
+    // Horizontal neighbours share at least 2 * overlap columns.
+    for (std::size_t i = 1; i < plan.tiles.size(); ++i) {
+        const auto& a = plan.tiles[i - 1];
+        const auto& b = plan.tiles[i];
+        if (a.y == b.y) {
+            EXPECT_GE(a.x + a.width - b.x, 2 * overlap);
+        }
+    }
+}
+
+TEST(TilePlan, SmallImagesGetOneTileClampedToTheImage) {
+    const auto plan = planTiles(40, 30, 64, 8);
+    ASSERT_EQ(plan.tiles.size(), 1u);
+    EXPECT_EQ(plan.tileWidth, 40);
+    EXPECT_EQ(plan.tileHeight, 30);
+}
+
+TEST(BlendProfile, IsSymmetricPositiveAndFlatInTheMiddle) {
+    const auto w = blendProfile(100, 20);
+    ASSERT_EQ(w.size(), 100u);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        EXPECT_GT(w[i], 0.0f);
+        EXPECT_LE(w[i], 1.0f);
+        EXPECT_FLOAT_EQ(w[i], w[w.size() - 1 - i]);
+    }
+    EXPECT_LT(w[0], 1e-3f);
+    EXPECT_FLOAT_EQ(w[50], 1.0f);
+    for (std::size_t i = 1; i < 20; ++i) {
+        EXPECT_GT(w[i], w[i - 1]);
+    }
+}
+
+TEST(AutoTileSize, WholeImageWhenItFitsElseAMultipleOf32) {
+    EXPECT_EQ(autoTileSize(1LL << 30, 1000, 1, 100, 100), 0);
+    const int tile = autoTileSize(100LL * 1000 * 1000, 1000, 2, 4000, 4000);
+    EXPECT_GT(tile, 0);
+    EXPECT_EQ(tile % 32, 0);
+    EXPECT_LE(static_cast<long long>(tile) * tile * 1000 * 2, 100LL * 1000 * 1000);
+}
