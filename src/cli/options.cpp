@@ -74,8 +74,8 @@ int parseOptions(int argc, char** argv, Options& options) {
         "convert", "Convert a model file (ncnn .param/.bin, .safetensors) to .safetensors");
     convert->add_option("input", options.convertIn, "Model file to convert")->required();
     convert->add_option("output", options.convertOut, "Output .safetensors file")->required();
-    convert->add_option("--dtype", options.convertDType, "fp16 or fp32")
-        ->check(CLI::IsMember({"fp16", "fp32"}));
+    convert->add_option("--dtype", options.convertDType, "fp16, bf16 or fp32")
+        ->check(CLI::IsMember({"fp16", "bf16", "fp32"}));
 
     try {
         app.parse(argc, argv);

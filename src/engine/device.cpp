@@ -44,8 +44,15 @@ std::string describeDevice(const c10::Device& device) {
     return device.str();
 }
 
-core::Precision precisionOf(c10::ScalarType dtype) {
-    return dtype == c10::kHalf ? core::Precision::FP16 : core::Precision::FP32;
+std::string dtypeLabel(c10::ScalarType dtype) {
+    switch (dtype) {
+        case c10::kHalf:
+            return "FP16";
+        case c10::kBFloat16:
+            return "BF16";
+        default:
+            return "FP32";
+    }
 }
 
 c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
@@ -63,8 +70,8 @@ c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& devic
             wanted = models::toScalarType(weights);
             break;
     }
-    if (device.is_cpu() && wanted != c10::kFloat) {
-        // The CPU kernels of 3x3 convolutions have no half-precision path.
+    if (device.is_cpu() && wanted == c10::kHalf) {
+        // The CPU kernels of 3x3 convolutions have no half-precision path (they do have BF16).
         if (!warned.exchange(true)) {
             core::logger("engine")->warn(
                 "{} is not supported on the CPU; using FP32 instead.",
@@ -72,7 +79,7 @@ c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& devic
         }
         return c10::kFloat;
     }
-    if (wanted != c10::kHalf && wanted != c10::kFloat) {
+    if (wanted != c10::kHalf && wanted != c10::kBFloat16 && wanted != c10::kFloat) {
         return c10::kFloat;
     }
     return wanted;

@@ -86,7 +86,7 @@ core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
     }
     const FileInfo& info = known->second;
     const c10::ScalarType dtype = resolveDtype(precision, device, info.weightsDType);
-    const std::string precisionName(core::precisionName(precisionOf(dtype)));
+    const std::string precisionName = dtypeLabel(dtype);
     const std::string key =
         fmt::format("{}|{}|{}", info.identity, c10::toString(dtype), device.str());
     auto log = core::logger("engine");

@@ -122,7 +122,7 @@ core::Result<std::unique_ptr<Upscaler>> Upscaler::create(const models::ModelRef&
     impl->device = *device;
     impl->stream = acquireStream(*device);
     impl->info = UpscalerInfo{(*loaded)->name, describeDevice(*device),
-                              precisionOf((*loaded)->dtype), (*loaded)->spec};
+                              dtypeLabel((*loaded)->dtype), (*loaded)->spec};
     return std::unique_ptr<Upscaler>(new Upscaler(std::move(impl)));
 }
 

@@ -22,8 +22,8 @@ namespace upscale::engine {
 
 struct UpscalerInfo {
     std::string modelName;
-    std::string device;                                 ///< "CPU", "cuda:0"
-    core::Precision precision = core::Precision::FP32;  ///< as resolved for the device
+    std::string device;     ///< "CPU", "cuda:0"
+    std::string precision;  ///< as resolved for the device: "FP16", "BF16" or "FP32"
     models::ArchSpec spec;
 };
 
