@@ -1,10 +1,19 @@
 #include "device.hpp"
 
 #include <atomic>
+#include <mutex>
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
 
 #include <c10/core/impl/VirtualGuardImpl.h>
 #include <fmt/format.h>
 #include <torch/cuda.h>
+#ifdef UPSCALE_WITH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAGuard.h>
+#endif
 
 #include "upscale/core/logging.hpp"
 #include "upscale/models/network.hpp"
@@ -99,8 +108,44 @@ void synchronize(const c10::Stream& stream) {
 }
 
 long long freeDeviceMemory(const c10::Device& device) {
+#ifdef UPSCALE_WITH_CUDA
+    if (device.is_cuda()) {
+        c10::cuda::CUDAGuard guard(device.index());
+        std::size_t freeBytes = 0;
+        std::size_t totalBytes = 0;
+        if (cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess) {
+            return static_cast<long long>(freeBytes);
+        }
+    }
+#endif
     (void)device;
     return -1;
+}
+
+void releaseCachedMemory(const c10::Device& device) {
+#ifdef UPSCALE_WITH_CUDA
+    if (device.is_cuda()) {
+        c10::cuda::CUDACachingAllocator::emptyCache();
+    }
+#endif
+    (void)device;
+}
+
+void configureDevice(const c10::Device& device) {
+    static std::once_flag once;
+    std::call_once(once, [&device] {
+#ifdef UPSCALE_WITH_CUDA
+        if (device.is_cuda()) {
+            // Tiles have one fixed shape, so the autotuned convolution plan is chosen once.
+            at::globalContext().setBenchmarkCuDNN(true);
+            const auto* props = at::cuda::getDeviceProperties(device.index());
+            core::logger("engine")->info("Using {} ({}, {:.1f} GiB)", device.str(), props->name,
+                                         props->totalGlobalMem / double(1ULL << 30));
+            return;
+        }
+#endif
+        core::logger("engine")->debug("Using the CPU ({} threads)", at::get_num_threads());
+    });
 }
 
 }  // namespace upscale::engine

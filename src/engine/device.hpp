@@ -36,4 +36,11 @@ void synchronize(const c10::Stream& stream);
 /// Free device memory in bytes, or -1 when unknown (the CPU).
 [[nodiscard]] long long freeDeviceMemory(const c10::Device& device);
 
+/// Returns memory the allocator holds but does not use, after an out-of-memory error.
+void releaseCachedMemory(const c10::Device& device);
+
+/// Once per device and process: the device's fast paths (cuDNN autotuning for the fixed tile
+/// shapes on CUDA). Logs the device.
+void configureDevice(const c10::Device& device);
+
 }  // namespace upscale::engine
