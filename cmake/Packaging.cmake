@@ -4,12 +4,13 @@ set(CPACK_PACKAGE_NAME "upscale-studio")
 set(CPACK_PACKAGE_VENDOR "Upscale Studio")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Enlarge images with neural networks (Real-ESRGAN)")
 set(CPACK_PACKAGE_DESCRIPTION
-    "Upscale Studio enlarges images with neural networks, on the CPU or an NVIDIA GPU.\n"
-    "It ships the upscale command line and the upscale-studio desktop application.")
+    "Upscale Studio enlarges images with neural networks, on the CPU or an NVIDIA GPU. It ships \
+the upscale command line and the upscale-studio desktop application, with two Real-ESRGAN models.")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT "Upscale Studio maintainers <maintainers@upscale-studio.invalid>")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "upscale-studio")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+set(CPACK_STRIP_FILES ON)
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -84,17 +84,23 @@ void CompareView::paintEvent(QPaintEvent*) {
     painter.setBrush(Qt::white);
     painter.drawEllipse(handle, 7, 7);
 
-    painter.setPen(Qt::white);
+    // The labels sit on dark boxes so that they read on light and dark images alike.
     const QFontMetrics metrics(painter.font());
-    const QString before = tr("Before");
-    const QString after = tr("After");
     const double margin = 6;
-    const double top = std::max(target.top(), 0.0) + margin + metrics.ascent();
-    painter.drawText(QPointF(std::max(target.left(), 0.0) + margin, top), before);
-    painter.drawText(QPointF(std::min(target.right(), double(width())) - margin -
-                                 metrics.horizontalAdvance(after),
-                             top),
-                     after);
+    const double top = std::max(target.top(), 0.0) + margin;
+    const auto label = [&](const QString& text, double left) {
+        const QRectF box(left, top, metrics.horizontalAdvance(text) + 2 * margin,
+                         metrics.height() + margin);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QColor(0, 0, 0, 150));
+        painter.drawRoundedRect(box, 4, 4);
+        painter.setPen(Qt::white);
+        painter.drawText(box, Qt::AlignCenter, text);
+    };
+    label(tr("Before"), std::max(target.left(), 0.0) + margin);
+    const QString after = tr("After");
+    label(after, std::min(target.right(), double(width())) - 3 * margin -
+                     metrics.horizontalAdvance(after));
 }
 
 void CompareView::splitAt(double x) {

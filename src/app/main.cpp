@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include "upscale/app/advanced_panel.hpp"
 #include "upscale/app/compare_view.hpp"
 #include "upscale/app/main_window.hpp"
 #include "upscale/app/queue_widget.hpp"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
+        window.advancedPanel()->setExpanded(true);
         QObject::connect(&window, &app::MainWindow::jobEnded, &window, [&window, file] {
             window.queue()->setCurrentRow(0);
             window.preview()->setSplit(0.5);

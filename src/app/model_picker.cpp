@@ -75,6 +75,9 @@ void ModelPicker::rebuild() {
         for (const auto& entry : manifest->models) {
             QString text =
                 QString::fromStdString(entry.displayName.empty() ? entry.id : entry.displayName);
+            // The manifest's names are English and may already say "(Recommended)"; the
+            // dropdown says it once, in the interface's language.
+            text.remove(QStringLiteral(" (Recommended)"));
             if (entry.recommended) {
                 text = tr("%1 (Recommended)").arg(text);
             }

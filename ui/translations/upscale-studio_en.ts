@@ -177,10 +177,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>GPU 0</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Fastest on NVIDIA GPUs; the CPU runs it as FP32.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -190,6 +186,10 @@
     </message>
     <message>
         <source>Keeps the model file&apos;s own type (BF16 runs on the CPU too).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPU %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -177,10 +177,6 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <source>GPU 0</source>
-        <translation>GPU 0</translation>
-    </message>
-    <message>
         <source>Fastest on NVIDIA GPUs; the CPU runs it as FP32.</source>
         <translation>La plus rapide sur les GPU NVIDIA ; le CPU l&apos;exécute en FP32.</translation>
     </message>
@@ -191,6 +187,10 @@
     <message>
         <source>Keeps the model file&apos;s own type (BF16 runs on the CPU too).</source>
         <translation>Garde le type du fichier du modèle (le BF16 fonctionne aussi sur le CPU).</translation>
+    </message>
+    <message>
+        <source>GPU %1</source>
+        <translation>GPU %1</translation>
     </message>
 </context>
 <context>
