@@ -8,6 +8,11 @@
 
 namespace upscale::app {
 
+namespace {
+// A long session must not grow without bound: the panel and lines() keep the latest lines only.
+constexpr int kMaxLines = 5000;
+}  // namespace
+
 /// Forwards formatted log lines to a QObject. Called on whatever thread logs; the signal it
 /// emits is queued to the panel's thread. detach() makes later lines go nowhere, so a line
 /// logged while the panel is being destroyed never reaches a dead object.
@@ -41,7 +46,7 @@ private:
 LogPanel::LogPanel(QWidget* parent)
     : QPlainTextEdit(parent), m_sink(std::make_shared<QtLogSink>()) {
     setReadOnly(true);
-    setMaximumBlockCount(5000);
+    setMaximumBlockCount(kMaxLines);
     setObjectName(QStringLiteral("logPanel"));
     connect(m_sink.get(), &QtLogSink::line, this, &LogPanel::appendLine, Qt::QueuedConnection);
     core::addLogSink(m_sink);
@@ -57,6 +62,9 @@ void LogPanel::appendLine(int level, const QString& text) {
     const QString line =
         QStringLiteral("[%1] %2").arg(QString::fromUtf8(name.data(), name.size()), text);
     m_lines.append(line);
+    if (m_lines.size() > kMaxLines) {
+        m_lines.removeFirst();
+    }
     const char* colour = level >= spdlog::level::err    ? "#c0392b"
                          : level == spdlog::level::warn ? "#b9770e"
                                                         : "";

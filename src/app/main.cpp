@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption output(QStringLiteral("output"),
-                                    QStringLiteral("Output folder for this session."),
+                                    QStringLiteral("Write the results to this folder."),
                                     QStringLiteral("folder"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),

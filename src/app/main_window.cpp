@@ -243,7 +243,6 @@ void MainWindow::onEvent(const core::Event& event) {
             break;
         case core::EventKind::ItemFinished:
             ++m_itemsDone;
-            m_ui->queue->setSizes(row, inputSize, outputSize, QString::fromStdString(event.output));
             m_ui->queue->setStatus(row, QueueEntry::Status::Done);
             m_ui->progressBar->setValue(m_itemsDone);
             if (row == m_ui->queue->currentRow()) {

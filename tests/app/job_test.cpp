@@ -1,7 +1,11 @@
 // Runs through the window as a user does: the job runs on the controller's thread, the queue and
 // the log follow it, precision changes apply on the next run, Cancel stops the queue.
 
+#include <QApplication>
 #include <QFileInfo>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
 
 #include "app_test_util.hpp"
 #include "upscale/app/compare_view.hpp"
@@ -166,4 +170,48 @@ TEST_F(AppTest, CancelStopsTheQueueWithinOneBatch) {
     EXPECT_EQ(done + cancelled, kItems);
     EXPECT_GE(findLine(*window, QStringLiteral("Cancelled:")), 0);
     EXPECT_FALSE(window->isRunning());
+}
+
+TEST_F(AppTest, ClosingDuringARunAsksThenCancelsCleanly) {
+    constexpr int kItems = 6;
+    QStringList inputs;
+    for (int i = 0; i < kItems; ++i) {
+        inputs.append(writeImage("in/img" + std::to_string(i) + ".png", 96, 96));
+    }
+    auto window = makeWindow();
+    window->show();
+    window->queue()->addPaths(inputs);
+    ASSERT_TRUE(window->startJob());
+
+    // Answers the question the window asks with `button`, once it is on screen.
+    QStringList asked;
+    const auto answerWith = [&](QMessageBox::StandardButton button) {
+        auto* timer = new QTimer(window.get());
+        QObject::connect(timer, &QTimer::timeout, timer, [&asked, timer, button] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                asked.append(box->text());
+                timer->stop();
+                timer->deleteLater();
+                box->button(button)->click();
+            }
+        });
+        timer->start(10);
+    };
+
+    answerWith(QMessageBox::No);
+    EXPECT_FALSE(window->close());
+    EXPECT_TRUE(window->isRunning());
+
+    answerWith(QMessageBox::Yes);
+    EXPECT_TRUE(window->close());
+    EXPECT_FALSE(window->isRunning());
+    ASSERT_EQ(asked.size(), 2);
+    EXPECT_TRUE(asked[0].contains(QStringLiteral("A job is running")));
+    int cancelled = 0;
+    for (const auto& entry : window->queue()->entries()) {
+        EXPECT_NE(entry.status, app::QueueEntry::Status::Running);
+        cancelled += entry.status == app::QueueEntry::Status::Cancelled ? 1 : 0;
+    }
+    EXPECT_GT(cancelled, 0);
+    EXPECT_GE(findLine(*window, QStringLiteral("Cancelled:")), 0);
 }

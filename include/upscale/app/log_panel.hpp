@@ -23,7 +23,7 @@ public:
     LogPanel(const LogPanel&) = delete;
     LogPanel& operator=(const LogPanel&) = delete;
 
-    /// The plain text of every line received so far, oldest first ("[info] ...").
+    /// The plain text of the latest 5000 lines, oldest first ("[info] ...").
     [[nodiscard]] QStringList lines() const { return m_lines; }
 
 signals:
