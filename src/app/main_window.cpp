@@ -81,11 +81,7 @@ void MainWindow::connectSignals() {
 }
 
 void MainWindow::applySettings(const AppSettings& settings) {
-    for (const QString& path : settings.userModels) {
-        if (QFileInfo::exists(path)) {
-            m_ui->modelPicker->addModelFile(path);
-        }
-    }
+    m_ui->modelPicker->setUserModels(settings.userModels);
     if (!settings.model.isEmpty()) {
         m_ui->modelPicker->setCurrentModel(settings.model);
     }

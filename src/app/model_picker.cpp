@@ -67,6 +67,16 @@ bool ModelPicker::addModelFile(const QString& path) {
     return true;
 }
 
+void ModelPicker::setUserModels(const QStringList& paths) {
+    m_userModels.clear();
+    for (const QString& path : paths) {
+        if (QFileInfo::exists(path) && !m_userModels.contains(path)) {
+            m_userModels.append(path);
+        }
+    }
+    rebuild();
+}
+
 void ModelPicker::rebuild() {
     const QSignalBlocker blocker(this);
     clear();

@@ -157,15 +157,13 @@ void QueueWidget::retryFailed() {
 }
 
 void QueueWidget::dragEnterEvent(QDragEnterEvent* event) {
-    if (!m_running && event->mimeData()->hasUrls()) {
+    // Drops are welcome during a run too: new items wait for the next Start.
+    if (event->mimeData()->hasUrls()) {
         event->acceptProposedAction();
     }
 }
 
 void QueueWidget::dropEvent(QDropEvent* event) {
-    if (m_running) {
-        return;
-    }
     QStringList paths;
     for (const QUrl& url : event->mimeData()->urls()) {
         if (url.isLocalFile()) {

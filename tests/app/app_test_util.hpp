@@ -7,11 +7,15 @@
 #include <filesystem>
 #include <memory>
 
+#include <QApplication>
 #include <QColor>
+#include <QDropEvent>
 #include <QImage>
+#include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QString>
+#include <QUrl>
 
 #include "upscale/app/advanced_panel.hpp"
 #include "upscale/app/log_panel.hpp"
@@ -20,6 +24,23 @@
 #include "upscale/engine/model_cache.hpp"
 
 namespace upscale::test {
+
+/// Drags local files onto a widget and drops them, as a file manager does.
+inline void dropUrls(QWidget& target, const QStringList& paths) {
+    QList<QUrl> urls;
+    for (const QString& path : paths) {
+        urls.append(QUrl::fromLocalFile(path));
+    }
+    QMimeData data;
+    data.setUrls(urls);
+    const QPointF at(target.width() / 2.0, target.height() / 2.0);
+    QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&target, &enter);
+    ASSERT_TRUE(enter.isAccepted());
+    QDropEvent drop(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&target, &drop);
+    EXPECT_TRUE(drop.isAccepted());
+}
 
 class AppTest : public testing::Test {
 protected:

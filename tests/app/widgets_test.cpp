@@ -3,38 +3,17 @@
 
 #include <fstream>
 
-#include <QApplication>
-#include <QDropEvent>
 #include <QMessageBox>
-#include <QMimeData>
-#include <QUrl>
 
 #include "app_test_util.hpp"
 #include "upscale/app/compare_view.hpp"
 #include "upscale/app/queue_widget.hpp"
+#include "upscale/models/manifest.hpp"
+#include "upscale/models/model_file.hpp"
 
 using namespace upscale;
 using upscale::test::AppTest;
-
-namespace {
-
-void dropUrls(QWidget& target, const QStringList& paths) {
-    QList<QUrl> urls;
-    for (const QString& path : paths) {
-        urls.append(QUrl::fromLocalFile(path));
-    }
-    QMimeData data;
-    data.setUrls(urls);
-    const QPointF at(target.width() / 2.0, target.height() / 2.0);
-    QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(&target, &enter);
-    ASSERT_TRUE(enter.isAccepted());
-    QDropEvent drop(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(&target, &drop);
-    EXPECT_TRUE(drop.isAccepted());
-}
-
-}  // namespace
+using upscale::test::dropUrls;
 
 TEST_F(AppTest, DropOfTwoImagesAndAFolderFillsTheQueue) {
     const QString a = writeImage("a.png");
@@ -115,8 +94,16 @@ TEST_F(AppTest, FrenchTranslationChangesTheAdvancedPanelLabels) {
 }
 
 TEST_F(AppTest, SettingsSurviveARestartOfTheWindow) {
+    const auto ownModel = m_dir / "own-model.safetensors";
+    ASSERT_TRUE(
+        models::convertModel(models::bundledModelsDir() / "realesr-general-x4v3.safetensors",
+                             ownModel, models::DType::F16));
+    const QString ownPath = QString::fromStdString(ownModel.string());
     {
         app::MainWindow window;
+        // A model file dropped on the dropdown joins the list, chosen.
+        dropUrls(*window.modelPicker(), {ownPath});
+        EXPECT_EQ(window.modelPicker()->currentModel(), ownPath);
         window.modelPicker()->setCurrentModel(QStringLiteral("realesr-general-x4v3"));
         core::EngineSettings engine;
         engine.precision = core::Precision::None;
@@ -135,6 +122,8 @@ TEST_F(AppTest, SettingsSurviveARestartOfTheWindow) {
     }
     app::MainWindow window;
     EXPECT_EQ(window.modelPicker()->currentModel(), QStringLiteral("realesr-general-x4v3"));
+    EXPECT_EQ(window.modelPicker()->userModels(), QStringList{ownPath});
+    EXPECT_GE(window.modelPicker()->findData(ownPath), 0);
     const auto engine = window.advancedPanel()->engineSettings();
     EXPECT_EQ(engine.precision, core::Precision::None);
     EXPECT_EQ(engine.batch, 5);

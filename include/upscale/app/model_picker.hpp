@@ -26,6 +26,10 @@ public:
     /// errorOccurred carries the reason, which is also logged.
     bool addModelFile(const QString& path);
     [[nodiscard]] QStringList userModels() const { return m_userModels; }
+    /// Restores a remembered list without reading the files again (they were checked when
+    /// added, and the engine checks them once more when a job loads one); missing files are
+    /// left out.
+    void setUserModels(const QStringList& paths);
 
 signals:
     void errorOccurred(const QString& message);
