@@ -215,3 +215,28 @@ TEST_F(AppTest, ClosingDuringARunAsksThenCancelsCleanly) {
     EXPECT_GT(cancelled, 0);
     EXPECT_GE(findLine(*window, QStringLiteral("Cancelled:")), 0);
 }
+
+TEST_F(AppTest, ModelThatFailsToLoadAtStartSaysWhyAndKeepsTheQueue) {
+    const auto own = m_dir / "own.safetensors";
+    ASSERT_TRUE(models::convertModel(
+        models::bundledModelsDir() / "realesr-animevideov3.safetensors", own, models::DType::F32));
+    auto window = makeWindow();
+    ASSERT_TRUE(window->modelPicker()->addModelFile(QString::fromStdString(own.string())));
+    // The file is damaged after it was chosen: the engine finds out when the job loads it.
+    std::filesystem::resize_file(own, std::filesystem::file_size(own) / 2);
+    window->queue()->addPaths({writeImage("tiny.png")});
+    QSignalSpy failed(window->controller(), &app::JobController::jobFailed);
+
+    ASSERT_TRUE(runJob(*window));
+
+    ASSERT_EQ(failed.size(), 1);
+    const QString message = failed.front().front().toString();
+    EXPECT_TRUE(message.contains(QStringLiteral("own.safetensors"))) << message.toStdString();
+    auto* dialog = window->findChild<QMessageBox*>(QStringLiteral("errorDialog"));
+    ASSERT_NE(dialog, nullptr);
+    EXPECT_EQ(dialog->text(), message);
+    EXPECT_GE(findLine(*window, QStringLiteral("[error]")), 0);
+    // Nothing ran, so the item waits for the next Start.
+    EXPECT_EQ(window->queue()->entries().front().status, app::QueueEntry::Status::Waiting);
+    EXPECT_FALSE(QFileInfo::exists(dir("out") + QStringLiteral("/tiny_x4.png")));
+}
