@@ -1,22 +1,10 @@
 #include "upscale/app/advanced_panel.hpp"
 
-#include <QDir>
 
 #include "ui_advanced_panel.h"
+#include "upscale/engine/devices.hpp"
 
 namespace upscale::app {
-
-namespace {
-
-/// The NVIDIA GPUs the driver reports. The engine keeps LibTorch to itself, so the panel asks
-/// the driver's /proc entries instead of CUDA; the engine checks the choice when a job starts.
-int nvidiaGpuCount() {
-    return static_cast<int>(QDir(QStringLiteral("/proc/driver/nvidia/gpus"))
-                                .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
-                                .size());
-}
-
-}  // namespace
 
 AdvancedPanel::AdvancedPanel(QWidget* parent)
     : QWidget(parent), m_ui(std::make_unique<Ui::AdvancedPanel>()) {
@@ -48,8 +36,11 @@ void AdvancedPanel::fillChoices() {
     m_ui->deviceCombo->addItem(tr("Automatic (the first GPU, else the CPU)"),
                                QStringLiteral("auto"));
     m_ui->deviceCombo->addItem(tr("CPU"), QStringLiteral("cpu"));
-    for (int gpu = 0; gpu < nvidiaGpuCount(); ++gpu) {
-        m_ui->deviceCombo->addItem(tr("GPU %1").arg(gpu), QStringLiteral("cuda:%1").arg(gpu));
+    for (const auto& d : engine::availableDevices()) {
+        if (d.id != "cpu") {
+            m_ui->deviceCombo->addItem(QString::fromStdString(d.name),
+                                       QString::fromStdString(d.id));
+        }
     }
     m_ui->deviceCombo->setCurrentIndex(device);
 }

@@ -16,6 +16,7 @@
 #endif
 
 #include "upscale/core/logging.hpp"
+#include "upscale/engine/devices.hpp"
 #include "upscale/models/network.hpp"
 
 namespace upscale::engine {
@@ -44,6 +45,22 @@ core::Result<c10::Device> resolveDevice(const core::DeviceSpec& spec) {
         }
     }
     return c10::Device(c10::kCPU);
+}
+
+std::vector<DeviceInfo> availableDevices() {
+    std::vector<DeviceInfo> devices{{"cpu", "CPU"}};
+    if (!torch::cuda::is_available()) {
+        return devices;
+    }
+    const auto count = static_cast<int>(torch::cuda::device_count());
+    for (int i = 0; i < count; ++i) {
+        std::string name = fmt::format("GPU {}", i);
+#ifdef UPSCALE_WITH_CUDA
+        name = at::cuda::getDeviceProperties(i)->name;
+#endif
+        devices.push_back({fmt::format("cuda:{}", i), fmt::format("{} (cuda:{})", name, i)});
+    }
+    return devices;
 }
 
 std::string describeDevice(const c10::Device& device) {
