@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "upscale/media/video.hpp"
 #include "upscale/pipeline/job.hpp"
 
 namespace upscale::pipeline {
@@ -28,7 +29,15 @@ bool outputIsFile(const JobSettings& settings) {
     if (std::filesystem::is_directory(settings.output, ec)) {
         return false;
     }
-    return media::hasImageExtension(settings.output);
+    return media::hasImageExtension(settings.output) || media::hasVideoExtension(settings.output);
+}
+
+bool writableVideoExtension(const std::string& ext) {
+    const auto& all = media::videoOutputExtensions();
+    std::string lower = ext;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return std::find(all.begin(), all.end(), lower) != all.end();
 }
 
 std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder) {
@@ -48,7 +57,11 @@ std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder)
 
 std::string outputFileName(const std::filesystem::path& input, double scale,
                            const std::string& format) {
-    const std::string ext = format.empty() ? input.extension().string() : "." + format;
+    std::string ext = format.empty() ? input.extension().string() : "." + format;
+    if (format.empty() && media::hasVideoExtension(input) && !writableVideoExtension(ext)) {
+        // GIF, AVI, MPEG-TS...: the upscaled video goes into the most widely played container.
+        ext = ".mp4";
+    }
     return fmt::format("{}_x{}{}", input.stem().string(), scaleText(scale), ext);
 }
 
