@@ -69,6 +69,27 @@ bool supports(const AVCodec* codec, AVPixelFormat format) {
     return false;
 }
 
+/// The encoder's format closest to a source format it cannot write. RGB and palette sources (GIF)
+/// get 4:2:0, which every player plays; ProRes gets its usual 4:2:2 10-bit.
+AVPixelFormat fallbackFormat(const AVCodec* codec, AVPixelFormat source) {
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(source);
+    const bool deep = desc != nullptr && desc->comp[0].depth > 8;
+    const bool yuv = desc != nullptr &&
+                     (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) == 0 &&
+                     desc->nb_components >= 3;
+    if (codec->id == AV_CODEC_ID_PRORES && supports(codec, AV_PIX_FMT_YUV422P10)) {
+        return AV_PIX_FMT_YUV422P10;
+    }
+    if (!yuv) {
+        const AVPixelFormat plain = deep ? AV_PIX_FMT_YUV420P10 : AV_PIX_FMT_YUV420P;
+        if (supports(codec, plain)) {
+            return plain;
+        }
+    }
+    const AVPixelFormat from = source == AV_PIX_FMT_NONE ? AV_PIX_FMT_YUV420P : source;
+    return avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, from, 0, nullptr);
+}
+
 template <typename T>
 T colourFromName(int (*parse)(const char*), const std::string& name, T fallback) {
     const int value = parse(name.c_str());
@@ -220,8 +241,7 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const fs::path& t
                                     codec->name, options.pixelFormat));
         }
     } else if (format == AV_PIX_FMT_NONE || !supports(codec, format)) {
-        const AVPixelFormat from = format == AV_PIX_FMT_NONE ? AV_PIX_FMT_YUV420P : format;
-        format = avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, from, 0, nullptr);
+        format = fallbackFormat(codec, format);
     }
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
     int outWidth = width, outHeight = height;
@@ -236,6 +256,13 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const fs::path& t
         }
     }
 
+    if (codec->id == AV_CODEC_ID_AV1 && (outWidth < 64 || outHeight < 64)) {
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("AV1 (SVT-AV1) needs frames of at least 64x64, so '{}' cannot be "
+                                "written at {}x{}. Choose a larger scale or another codec with "
+                                "--codec.",
+                                target.string(), outWidth, outHeight));
+    }
     impl->temporary = core::temporarySibling(target);
     AVFormatContext* rawOut = nullptr;
     avformat_alloc_output_context2(&rawOut, container, nullptr, impl->temporary.c_str());
