@@ -114,7 +114,7 @@ int parseOptions(int argc, char** argv, Options& options) {
         job.format.erase(0, 1);
     }
     if (!options.convert && !options.listModels && job.inputs.empty()) {
-        std::cerr << "upscale: no input given. Name image files or folders, or see "
+        std::cerr << "upscale: no input given. Name image or video files, or folders, or see "
                      "'upscale --help'.\n";
         return kExitUsage;
     }

@@ -49,8 +49,8 @@ core::Result<void> checkOutput(const std::filesystem::path& output, bool overwri
 core::Result<void> JobSettings::validate() const {
     if (inputs.empty()) {
         return core::fail(core::ErrorCode::InvalidArgument,
-                          "No input given: name at least one "
-                          "image file or folder.");
+                          "No input given: name at least one image or video file, or a "
+                          "folder of images.");
     }
     if (scale < 0.0 || scale > 16.0) {
         return core::fail(core::ErrorCode::InvalidArgument,
