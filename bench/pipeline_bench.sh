@@ -22,12 +22,12 @@ command -v ffmpeg >/dev/null || { echo "pipeline_bench: needs the ffmpeg tool" >
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export XDG_DATA_HOME="$work/data"
-common=(--device "$device" -m "$model" -s "$scale" -w "$workers" -b "$batch" -q)
+common=(--device "$device" -m "$model" -w "$workers" -b "$batch" -q)
 
-seconds() {  # seconds taken by a command, to the millisecond
+seconds() {  # seconds taken by a command that must succeed
     local start end
     start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1
+    "$@" >/dev/null 2>&1 || { echo "pipeline_bench: failed: $*" >&2; exit 1; }
     end=$(date +%s.%N)
     awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
 }
@@ -40,10 +40,11 @@ ffmpeg -v error -f lavfi -i "testsrc2=size=640x360:rate=30" -f lavfi -i "sine=fr
 mkdir -p "$work/frames" "$work/frames_out"
 ffmpeg -v error -i "$work/clip.mp4" "$work/frames/f_%04d.png"
 # One untimed run first so that both timed runs start with the model file in the page cache.
-"$cli" "${common[@]}" "$work/frames/f_0001.png" -o "$work/warm.png" >/dev/null 2>&1
+"$cli" "${common[@]}" -s "$scale" "$work/frames/f_0001.png" -o "$work/warm.png" >/dev/null 2>&1
 
-engine_s=$(seconds "$cli" "${common[@]}" "$work/frames" -o "$work/frames_out")
-video_s=$(seconds "$cli" "${common[@]}" --preset veryfast "$work/clip.mp4" -o "$work/out.mp4")
+engine_s=$(seconds "$cli" "${common[@]}" -s "$scale" "$work/frames" -o "$work/frames_out")
+video_s=$(seconds "$cli" "${common[@]}" -s "$scale" --preset veryfast "$work/clip.mp4" \
+    -o "$work/out.mp4")
 engine_fps=$(awk -v n="$frames" -v s="$engine_s" 'BEGIN { print n / s }')
 video_fps=$(awk -v n="$frames" -v s="$video_s" 'BEGIN { print n / s }')
 printf 'frames=%d size=640x360 scale=%s workers=%s batch=%s device=%s\n' \

@@ -1,7 +1,8 @@
 #pragma once
 // Private to the media module: copies a source's audio, subtitle and attachment streams into an
 // output container without re-encoding, packet by packet as the video is written, so the output
-// is interleaved and nothing is held in memory.
+// is interleaved and nothing is held in memory. Text subtitles a container cannot hold (SRT, ASS
+// in MP4 or MOV) are converted to mov_text, which loses nothing but styling.
 
 #include <filesystem>
 #include <map>
@@ -33,7 +34,17 @@ private:
     ff::InputPtr m_input;
     AVFormatContext* m_output = nullptr;
     std::map<int, AVStream*> m_map;  ///< source stream index -> output stream
+    /// Text subtitles re-encoded as mov_text, by source stream index.
+    struct TextConverter {
+        ff::CodecPtr decoder;
+        ff::CodecPtr encoder;
+    };
+    std::map<int, TextConverter> m_converters;
     ff::PacketPtr m_pending{av_packet_alloc()};
+    ff::PacketPtr m_converted{av_packet_alloc()};
+
+    /// Writes m_pending (already in the output's time base) through its stream's converter.
+    void writeConverted(TextConverter& converter);
     bool m_hasPending = false;
     bool m_done = false;
 };

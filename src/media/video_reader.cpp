@@ -10,6 +10,7 @@ extern "C" {
 
 #include "ffmpeg_handles.hpp"
 #include "upscale/core/logging.hpp"
+#include "upscale/media/image_io.hpp"
 #include "upscale/media/video.hpp"
 
 namespace upscale::media {
@@ -19,12 +20,6 @@ namespace {
 
 using core::ErrorCode;
 using core::fail;
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 std::string nameOr(const char* name) {
     return name != nullptr ? name : "unknown";
@@ -125,7 +120,7 @@ const std::vector<std::string>& videoExtensions() {
 
 bool hasVideoExtension(const fs::path& path) {
     const auto& all = videoExtensions();
-    return std::find(all.begin(), all.end(), lower(path.extension().string())) != all.end();
+    return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
 }
 
 core::Result<VideoProbe> probeVideo(const fs::path& path) {

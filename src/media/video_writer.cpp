@@ -17,6 +17,7 @@ extern "C" {
 #include "stream_copier.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/paths.hpp"
+#include "upscale/media/image_io.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -36,13 +37,6 @@ constexpr std::array<CodecChoice, 5> kCodecs = {{{"h264", "libx264"},
                                                  {"av1", "libsvtav1"},
                                                  {"ffv1", "ffv1"},
                                                  {"prores", "prores_ks"}}};
-
-std::string lowerExtension(const fs::path& path) {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
-}
 
 const char* encoderFor(const std::string& codec, const fs::path& target) {
     std::string name = codec;
@@ -128,6 +122,11 @@ const std::vector<std::string>& videoCodecNames() {
 const std::vector<std::string>& videoOutputExtensions() {
     static const std::vector<std::string> kExtensions = {".mp4", ".mkv", ".mov", ".webm"};
     return kExtensions;
+}
+
+bool hasVideoOutputExtension(const fs::path& path) {
+    const auto& all = videoOutputExtensions();
+    return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
 }
 
 struct VideoWriter::Impl {

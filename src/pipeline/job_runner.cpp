@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <chrono>
 #include <deque>
 
@@ -58,9 +57,8 @@ core::Result<void> JobSettings::validate() const {
                                       "at most 16.",
                                       scale));
     }
-    const auto& videoExts = media::videoOutputExtensions();
     if (!format.empty() && !media::hasImageExtension("x." + format) &&
-        std::find(videoExts.begin(), videoExts.end(), "." + format) == videoExts.end()) {
+        !media::hasVideoOutputExtension("x." + format)) {
         return core::fail(core::ErrorCode::InvalidArgument,
                           fmt::format("Unknown output format '{}'. Use png, jpg, webp, tif or "
                                       "bmp for images, mp4, mkv, mov or webm for videos.",

@@ -32,14 +32,6 @@ bool outputIsFile(const JobSettings& settings) {
     return media::hasImageExtension(settings.output) || media::hasVideoExtension(settings.output);
 }
 
-bool writableVideoExtension(const std::string& ext) {
-    const auto& all = media::videoOutputExtensions();
-    std::string lower = ext;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return std::find(all.begin(), all.end(), lower) != all.end();
-}
-
 std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder) {
     std::vector<std::filesystem::path> files;
     std::error_code ec;
@@ -58,7 +50,8 @@ std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder)
 std::string outputFileName(const std::filesystem::path& input, double scale,
                            const std::string& format) {
     std::string ext = format.empty() ? input.extension().string() : "." + format;
-    if (format.empty() && media::hasVideoExtension(input) && !writableVideoExtension(ext)) {
+    if (format.empty() && media::hasVideoExtension(input) &&
+        !media::hasVideoOutputExtension(input)) {
         // GIF, AVI, MPEG-TS...: the upscaled video goes into the most widely played container.
         ext = ".mp4";
     }

@@ -12,7 +12,7 @@
 #include "common/video_clips.hpp"
 
 namespace fs = std::filesystem;
-using namespace upscale::testing;
+using namespace upscale::test;
 
 namespace {
 

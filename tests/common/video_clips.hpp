@@ -6,12 +6,13 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-namespace upscale::testing {
+namespace upscale::test {
 
 struct CommandResult {
     int code = -1;
@@ -59,6 +60,15 @@ inline std::string makeClip(const std::string& args, const std::filesystem::path
     const auto run =
         runCommand("ffmpeg -hide_banner -loglevel error -y " + args + " " + quoted(out) + " 2>&1");
     return run.code == 0 ? std::string() : "ffmpeg failed: " + run.output;
+}
+
+/// Copies the first `fraction` of a file's bytes, as a download or a copy cut short would leave it.
+inline void truncatedCopy(const std::filesystem::path& from, const std::filesystem::path& to,
+                          double fraction) {
+    std::ifstream in(from, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(to, std::ios::binary)
+        << bytes.substr(0, static_cast<std::size_t>(bytes.size() * fraction));
 }
 
 /// ffprobe's JSON for a file with the given selection, e.g. "-show_streams".
@@ -135,4 +145,4 @@ inline std::vector<std::string> frameHashes(const std::filesystem::path& file) {
     return hashes;
 }
 
-}  // namespace upscale::testing
+}  // namespace upscale::test

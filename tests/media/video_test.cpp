@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <sstream>
 
 #include <spdlog/sinks/ostream_sink.h>
@@ -15,7 +14,7 @@
 
 namespace fs = std::filesystem;
 using namespace upscale;
-using namespace upscale::testing;
+using namespace upscale::test;
 
 namespace {
 
@@ -155,11 +154,7 @@ TEST_F(Video, ATruncatedFileGivesItsFramesAndSaysWhereItStopped) {
     const auto clip = m_dir / "whole.mkv";
     ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=64x48:rate=10 -frames:v 20 -c:v ffv1", clip), "");
     const auto cut = m_dir / "cut.mkv";
-    {
-        std::ifstream in(clip, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), {});
-        std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-    }
+    truncatedCopy(clip, cut, 0.5);
     std::ostringstream logged;
     auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
     core::addLogSink(sink);

@@ -13,7 +13,7 @@
 #include "upscale/pipeline/job.hpp"
 
 using namespace upscale;
-using namespace upscale::testing;
+using namespace upscale::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -135,30 +135,56 @@ TEST_F(VideoJob, VariableFrameRateSurvives) {
     EXPECT_EQ(times.size(), 7U);
 }
 
-TEST_F(VideoJob, SubtitlesAndOpusGoWhereTheContainerAllows) {
+TEST_F(VideoJob, SubtitlesOpusAndAttachmentsGoWhereTheContainerAllows) {
     const auto srt = m_dir / "subs.srt";
     std::ofstream(srt) << "1\n00:00:00,000 --> 00:00:00,300\nHello\n\n"
                           "2\n00:00:00,300 --> 00:00:00,500\nWorld\n";
     const auto clip = m_dir / "film.mkv";
-    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -f lavfi -i sine=frequency=440 "
-                       "-i " +
-                           quoted(srt) +
-                           " -t 0.5 -map 0 -map 1 -map 2 -c:v libx264 -c:a libopus -c:s srt",
-                       clip),
-              "");
-    ASSERT_EQ(streamTypes(clip), (std::vector<std::string>{"video", "audio", "subtitle"}));
+    ASSERT_EQ(
+        makeClip(
+            "-f lavfi -i testsrc=size=32x24:rate=10 -f lavfi -i sine=frequency=440 "
+            "-i " +
+                quoted(srt) + " -attach " + quoted(srt) +
+                " -metadata:s:t mimetype=application/x-truetype-font -t 0.5 -map 0 -map 1 -map 2 "
+                "-c:v libx264 -c:a libopus -c:s srt",
+            clip),
+        "");
+    ASSERT_EQ(streamTypes(clip),
+              (std::vector<std::string>{"video", "audio", "subtitle", "attachment"}));
 
+    // MP4 holds Opus, holds SRT once converted to mov_text, and cannot hold attachments.
     auto toMp4 = settings(clip);
     toMp4.format = "mp4";
     const auto mp4 = run(toMp4);
     EXPECT_EQ(mp4.summary.succeeded, 1) << mp4.log;
-    EXPECT_EQ(streamTypes(m_dir / "film_x2.mp4"), (std::vector<std::string>{"video", "audio"}));
-    EXPECT_NE(mp4.log.find("subtitle stream 2 (subrip)"), std::string::npos) << mp4.log;
+    const auto mp4Out = m_dir / "film_x2.mp4";
+    EXPECT_EQ(streamTypes(mp4Out), (std::vector<std::string>{"video", "audio", "subtitle"}));
+    EXPECT_EQ(streams(mp4Out)[2].value("codec_name", ""), "mov_text");
+    // The same cues at the same times (mov_text also stores the gaps, as empty 2-byte samples).
+    auto cues = [](const fs::path& file) {
+        std::vector<std::string> times;
+        const auto j = probeJson(file, "-select_streams s -show_entries packet=pts_time,size");
+        for (const auto& p : j.value("packets", nlohmann::json::array())) {
+            if (p.value("size", "0") != "2") {
+                times.push_back(p.value("pts_time", "?"));
+            }
+        }
+        return times;
+    };
+    EXPECT_EQ(cues(clip).size(), 2U);
+    EXPECT_EQ(cues(mp4Out), cues(clip));
+    EXPECT_EQ(audioPacketHashes(mp4Out), audioPacketHashes(clip));
+    EXPECT_NE(mp4.log.find("subtitle stream 2 (subrip) of '" + clip.string() +
+                           "' is converted to mov_text"),
+              std::string::npos)
+        << mp4.log;
+    EXPECT_NE(mp4.log.find("attachment stream 3"), std::string::npos) << mp4.log;
+    EXPECT_NE(mp4.log.find("it is left out"), std::string::npos) << mp4.log;
 
     const auto mkv = run(settings(clip));
     EXPECT_EQ(mkv.summary.succeeded, 1) << mkv.log;
     EXPECT_EQ(streamTypes(m_dir / "film_x2.mkv"),
-              (std::vector<std::string>{"video", "audio", "subtitle"}));
+              (std::vector<std::string>{"video", "audio", "subtitle", "attachment"}));
     EXPECT_EQ(audioPacketHashes(m_dir / "film_x2.mkv"), audioPacketHashes(clip));
 }
 
@@ -223,11 +249,7 @@ TEST_F(VideoJob, TruncatedFileUpscalesWhatCanBeDecoded) {
     const auto whole = m_dir / "whole.mkv";
     ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 20 -c:v ffv1", whole), "");
     const auto cut = m_dir / "cut.mkv";
-    {
-        std::ifstream in(whole, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), {});
-        std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-    }
+    truncatedCopy(whole, cut, 0.5);
     const auto r = run(settings(cut));
     EXPECT_EQ(r.summary.succeeded, 1) << r.log;
     const auto frames = frameTimes(m_dir / "cut_x2.mkv").size();

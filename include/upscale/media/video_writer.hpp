@@ -28,6 +28,8 @@ struct VideoWriteOptions {
 [[nodiscard]] const std::vector<std::string>& videoCodecNames();
 /// Container extensions (with the dot) the writer can produce: ".mp4", ".mkv", ".mov", ".webm".
 [[nodiscard]] const std::vector<std::string>& videoOutputExtensions();
+/// True when the path's extension is one of videoOutputExtensions() (any case).
+[[nodiscard]] bool hasVideoOutputExtension(const std::filesystem::path& path);
 
 /// Writes one video file. The file is written under a temporary name beside the target and
 /// renamed by finish(); a writer destroyed without finish() removes its temporary file.
