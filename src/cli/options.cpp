@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli.hpp"
+#include "upscale/media/video_writer.hpp"
 
 namespace upscale::cli {
 
@@ -69,7 +70,7 @@ int parseOptions(int argc, char** argv, Options& options) {
     std::string framesOut;
     bool noAudio = false;
     app.add_option("--codec", job.video.codec, "Video codec: h264, h265, av1, ffv1 or prores")
-        ->check(CLI::IsMember({"h264", "h265", "av1", "ffv1", "prores"}));
+        ->check(CLI::IsMember(media::videoCodecNames()));
     app.add_option("--crf", job.video.crf,
                    "Video quality, lower is better (h264/h265 0-51, av1 0-63)")
         ->check(CLI::Range(0, 63));

@@ -2,14 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <limits>
-#include <map>
 
 #include <fmt/format.h>
 
 extern "C" {
-#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
 
@@ -115,7 +112,13 @@ core::Result<void> VideoWriteOptions::validate() const {
 }
 
 const std::vector<std::string>& videoCodecNames() {
-    static const std::vector<std::string> kNames = {"h264", "h265", "av1", "ffv1", "prores"};
+    static const std::vector<std::string> kNames = [] {
+        std::vector<std::string> names;
+        for (const auto& c : kCodecs) {
+            names.emplace_back(c.name);
+        }
+        return names;
+    }();
     return kNames;
 }
 

@@ -61,7 +61,7 @@ struct VideoProbe {
 struct VideoFrame {
     core::Image image;
     std::int64_t pts = 0;    ///< presentation timestamp in VideoProbe::timeBase units
-    std::int64_t index = 0;  ///< 0-based position in decoding order of presentation
+    std::int64_t index = 0;  ///< 0-based position in presentation order
 };
 
 /// Probes a file without decoding it. Errors: NotFound, UnsupportedFormat (not a container
