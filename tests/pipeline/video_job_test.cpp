@@ -343,3 +343,16 @@ TEST_F(VideoJob, OutputEqualToTheInputIsRefused) {
     EXPECT_EQ(fs::file_size(clip), before);
     EXPECT_NE(r.log.find("would overwrite an input"), std::string::npos) << r.log;
 }
+
+TEST_F(VideoJob, AnimatedGifBecomesAnMp4Video) {
+    const auto gif = m_dir / "anim.gif";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 4", gif), "");
+    const auto r = run(settings(gif));
+    EXPECT_EQ(r.summary.succeeded, 1) << r.log;
+    const auto out = m_dir / "anim_x2.mp4";
+    const auto v = videoStream(out);
+    EXPECT_EQ(v.value("codec_name", ""), "h264");
+    EXPECT_EQ(v.value("pix_fmt", ""), "yuv420p");
+    EXPECT_EQ(v.value("width", 0), 64);
+    EXPECT_EQ(frameTimes(out), frameTimes(gif));
+}
