@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli.hpp"
+#include "upscale/media/video_writer.hpp"
 
 namespace upscale::cli {
 
@@ -32,6 +33,7 @@ int parseOptions(int argc, char** argv, Options& options) {
         "  upscale photo.jpg                         -> photo_x4.jpg beside it\n"
         "  upscale -m realesr-general-x4v3 -s 2 photo.jpg -o big.png\n"
         "  upscale --json frames/ -o upscaled/       -> one JSON event per line\n"
+        "  upscale clip.mp4 -s 2 --codec h265 --crf 20 -> clip_x2.mp4, audio kept\n"
         "  upscale convert model.param model.safetensors\n"
         "Exit status: 0 all items succeeded, 1 some failed (the others are still written), "
         "2 usage error.");
@@ -39,7 +41,7 @@ int parseOptions(int argc, char** argv, Options& options) {
     auto& job = options.job;
     std::vector<std::string> inputs;
     std::string output, precision = "fp16", device = "auto";
-    app.add_option("inputs", inputs, "Image files or folders to upscale");
+    app.add_option("inputs", inputs, "Image or video files, or folders of images, to upscale");
     app.add_option("-o,--output", output,
                    "Output file (one input) or folder; default: beside each input as "
                    "<name>_x<scale>.<ext>");
@@ -64,8 +66,22 @@ int parseOptions(int argc, char** argv, Options& options) {
                  "Replay a captured CUDA graph of the network (NVIDIA GPUs; fixed tile shapes)");
     app.add_option("-d,--device", device, "auto, cpu, cuda or cuda:N")
         ->check(into(job.engine.device, core::parseDevice));
-    app.add_option("-f,--format", job.format, "Output format: png, jpg, webp, tif or bmp");
+    app.add_option("-f,--format", job.format,
+                   "Output format: png, jpg, webp, tif or bmp; mp4, mkv, mov or webm for videos");
     app.add_flag("--overwrite", job.overwrite, "Replace existing output files (never an input)");
+    std::string framesOut;
+    bool noAudio = false;
+    app.add_option("--codec", job.video.codec, "Video codec: h264, h265, av1, ffv1 or prores")
+        ->check(CLI::IsMember(media::videoCodecNames()));
+    app.add_option("--crf", job.video.crf,
+                   "Video quality, lower is better (h264/h265 0-51, av1 0-63)")
+        ->check(CLI::Range(0, 63));
+    app.add_option("--preset", job.video.preset, "Encoder speed preset, e.g. veryfast, medium");
+    app.add_option("--pix-fmt", job.video.pixelFormat,
+                   "Video pixel format, e.g. yuv420p or yuv420p10le; default: the source's");
+    app.add_option("--frames-out", framesOut,
+                   "Write a video's frames as PNG files into this folder instead of a video");
+    app.add_flag("--no-audio", noAudio, "Leave the audio of videos out");
     app.add_flag("--list-models", options.listModels, "List the available models and exit");
     app.add_flag("--json", options.json, "Print one JSON object per event on stdout");
     bool quiet = false, verbose = false;
@@ -95,11 +111,13 @@ int parseOptions(int argc, char** argv, Options& options) {
         job.inputs.emplace_back(in);
     }
     job.output = output;
+    job.framesOut = framesOut;
+    job.video.audio = !noAudio;
     if (!job.format.empty() && job.format.front() == '.') {
         job.format.erase(0, 1);
     }
     if (!options.convert && !options.listModels && job.inputs.empty()) {
-        std::cerr << "upscale: no input given. Name image files or folders, or see "
+        std::cerr << "upscale: no input given. Name image or video files, or folders, or see "
                      "'upscale --help'.\n";
         return kExitUsage;
     }

@@ -38,14 +38,6 @@ constexpr const char* kSupportedList = "PNG, JPEG, WebP, TIFF, BMP";
 
 enum class Format { Png, Jpeg, WebP, Tiff, Bmp };
 
-std::string lowerExtension(const fs::path& path) {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
-    return ext;
-}
-
 std::optional<Format> formatFromExtension(const fs::path& path) {
     const std::string ext = lowerExtension(path);
     if (ext == ".png") {
@@ -422,6 +414,14 @@ core::Result<std::vector<int>> encodeParams(const fs::path& path, Format format,
 }
 
 }  // namespace
+
+std::string lowerExtension(const fs::path& path) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    });
+    return ext;
+}
 
 const std::vector<std::string>& imageExtensions() {
     static const std::vector<std::string> kExtensions{".png", ".jpg",  ".jpeg", ".webp",

@@ -5,9 +5,11 @@
 
 #include "upscale/core/logging.hpp"
 #include "upscale/media/image_io.hpp"
+#include "upscale/media/video.hpp"
 #include "upscale/models/manifest.hpp"
 #include "upscale/pipeline/job.hpp"
 #include "upscale/pipeline/worker_pool.hpp"
+#include "video_item.hpp"
 
 namespace upscale::pipeline {
 
@@ -19,16 +21,18 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-core::Result<void> checkOutput(const JobItem& item, bool overwrite) {
+}  // namespace
+
+core::Result<void> checkOutput(const std::filesystem::path& output, bool overwrite) {
     std::error_code ec;
-    if (std::filesystem::exists(item.output, ec) && !overwrite) {
+    if (std::filesystem::exists(output, ec) && !overwrite) {
         return core::fail(core::ErrorCode::InvalidArgument,
                           fmt::format("The output '{}' already exists. Use --overwrite to replace "
                                       "it, or choose another output with -o.",
-                                      item.output.string()));
+                                      output.string()));
     }
     const auto dir =
-        item.output.parent_path().empty() ? std::filesystem::path(".") : item.output.parent_path();
+        output.parent_path().empty() ? std::filesystem::path(".") : output.parent_path();
     if (!std::filesystem::is_directory(dir, ec)) {
         std::filesystem::create_directories(dir, ec);
         if (ec) {
@@ -41,13 +45,11 @@ core::Result<void> checkOutput(const JobItem& item, bool overwrite) {
     return {};
 }
 
-}  // namespace
-
 core::Result<void> JobSettings::validate() const {
     if (inputs.empty()) {
         return core::fail(core::ErrorCode::InvalidArgument,
-                          "No input given: name at least one "
-                          "image file or folder.");
+                          "No input given: name at least one image or video file, or a "
+                          "folder of images.");
     }
     if (scale < 0.0 || scale > 16.0) {
         return core::fail(core::ErrorCode::InvalidArgument,
@@ -55,11 +57,15 @@ core::Result<void> JobSettings::validate() const {
                                       "at most 16.",
                                       scale));
     }
-    if (!format.empty() && !media::hasImageExtension("x." + format)) {
+    if (!format.empty() && !media::hasImageExtension("x." + format) &&
+        !media::hasVideoOutputExtension("x." + format)) {
         return core::fail(core::ErrorCode::InvalidArgument,
                           fmt::format("Unknown output format '{}'. Use png, jpg, webp, tif or "
-                                      "bmp.",
+                                      "bmp for images, mp4, mkv, mov or webm for videos.",
                                       format));
+    }
+    if (auto valid = video.validate(); !valid) {
+        return valid;
     }
     return engine.validate();
 }
@@ -122,7 +128,11 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
         ev.kind = core::EventKind::ItemFailed;
         ev.error = error;
         ev.seconds = secondsSince(start);
-        log->error("{}", error.message);
+        if (error.code == core::ErrorCode::Cancelled) {
+            log->warn("{}", error.message);
+        } else {
+            log->error("{}", error.message);
+        }
         m_onEvent(ev);
     };
 
@@ -178,6 +188,21 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
             failItem(ev, core::Error{core::ErrorCode::InvalidArgument, item.error}, itemStart);
             continue;
         }
+        if (media::hasVideoExtension(item.input)) {
+            // A video is written batch by batch as it goes; the images before it finish first
+            // so that files and events stay in queue order.
+            while (!inFlight.empty()) {
+                finishOldest();
+            }
+            auto finished = runVideoItem(item, ev, {m_settings, **pool, scale, cancel, m_onEvent});
+            if (!finished) {
+                failItem(ev, finished.error(), itemStart);
+                continue;
+            }
+            ++summary.succeeded;
+            m_onEvent(*finished);
+            continue;
+        }
         auto image = media::readImage(item.input);
         if (!image) {
             failItem(ev, image.error(), itemStart);
@@ -185,7 +210,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
         }
         ev.inputWidth = image->width();
         ev.inputHeight = image->height();
-        if (auto ok = checkOutput(item, m_settings.overwrite); !ok) {
+        if (auto ok = checkOutput(item.output, m_settings.overwrite); !ok) {
             failItem(ev, ok.error(), itemStart);
             continue;
         }

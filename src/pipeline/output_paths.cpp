@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "upscale/media/video.hpp"
 #include "upscale/pipeline/job.hpp"
 
 namespace upscale::pipeline {
@@ -28,7 +29,7 @@ bool outputIsFile(const JobSettings& settings) {
     if (std::filesystem::is_directory(settings.output, ec)) {
         return false;
     }
-    return media::hasImageExtension(settings.output);
+    return media::hasImageExtension(settings.output) || media::hasVideoExtension(settings.output);
 }
 
 std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder) {
@@ -48,7 +49,12 @@ std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder)
 
 std::string outputFileName(const std::filesystem::path& input, double scale,
                            const std::string& format) {
-    const std::string ext = format.empty() ? input.extension().string() : "." + format;
+    std::string ext = format.empty() ? input.extension().string() : "." + format;
+    if (format.empty() && media::hasVideoExtension(input) &&
+        !media::hasVideoOutputExtension(input)) {
+        // GIF, AVI, MPEG-TS...: the upscaled video goes into the most widely played container.
+        ext = ".mp4";
+    }
     return fmt::format("{}_x{}{}", input.stem().string(), scaleText(scale), ext);
 }
 

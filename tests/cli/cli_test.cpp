@@ -2,11 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <array>
-#include <cstdio>
 #include <fstream>
 
+#include "common/video_clips.hpp"
 #include "upscale/media/image_io.hpp"
 
 namespace fs = std::filesystem;
@@ -24,16 +22,9 @@ std::string quote(const std::string& s) {
 }
 
 Run upscaleCli(const std::string& args) {
-    const std::string cmd = std::string(UPSCALE_CLI_PATH) + " --device cpu " + args + " 2>&1";
-    Run run;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
-        run.output += buffer.data();
-    }
-    const int status = pclose(pipe);
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    const auto result = upscale::test::runCommand(std::string(UPSCALE_CLI_PATH) + " --device cpu " +
+                                                  args + " 2>&1");
+    return {result.code, result.output};
 }
 
 class Cli : public testing::Test {

@@ -15,6 +15,8 @@ namespace upscale::media {
 
 /// Lower-case extensions (with the dot) of the still-image formats we read and write.
 [[nodiscard]] const std::vector<std::string>& imageExtensions();
+/// The path's extension in lower case with its dot (".png"); empty when it has none.
+[[nodiscard]] std::string lowerExtension(const std::filesystem::path& path);
 /// True when the path's extension is one of imageExtensions() (any case).
 [[nodiscard]] bool hasImageExtension(const std::filesystem::path& path);
 

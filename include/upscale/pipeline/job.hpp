@@ -1,7 +1,7 @@
 #pragma once
 // A job: inputs (files and folders), one model and its settings, where the results go. The
-// JobRunner plans one item per input image, runs them in order and reports every step through
-// events. A bad item fails alone: the rest of the queue goes on.
+// JobRunner plans one item per input image or video, runs them in order and reports every step
+// through events. A bad item fails alone: the rest of the queue goes on.
 
 #include <filesystem>
 #include <string>
@@ -11,20 +11,28 @@
 #include "upscale/core/events.hpp"
 #include "upscale/core/settings.hpp"
 #include "upscale/media/image_io.hpp"
+#include "upscale/media/video_writer.hpp"
 
 namespace upscale::pipeline {
 
 struct JobSettings {
     std::vector<std::filesystem::path> inputs;
     /// Empty: beside each input as <stem>_x<scale>.<ext>. For a single input file, a path with an
-    /// image extension that is not an existing folder is the output file; otherwise a folder.
+    /// image or video extension that is not an existing folder is the output file; otherwise a
+    /// folder.
     std::filesystem::path output;
-    std::string model;       ///< manifest id or model file path; empty = the default model
-    double scale = 0.0;      ///< output scale; 0 = the model's native scale
-    std::string format;      ///< output extension without the dot ("png"); empty = the input's
+    std::string model;   ///< manifest id or model file path; empty = the default model
+    double scale = 0.0;  ///< output scale; 0 = the model's native scale
+    /// Output extension without the dot ("png", "mkv"); empty = the input's (MP4 for videos in a
+    /// container we do not write, such as GIF or AVI).
+    std::string format;
     bool overwrite = false;  ///< replace existing output files (never an input)
     core::EngineSettings engine;
     media::ImageWriteOptions writeOptions;
+    media::VideoWriteOptions video;
+    /// When set, a video's frames are written as PNG files into this folder
+    /// ("<stem>_000001.png", ...) instead of a video file.
+    std::filesystem::path framesOut;
 
     [[nodiscard]] core::Result<void> validate() const;
 };

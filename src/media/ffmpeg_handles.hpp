@@ -1,0 +1,68 @@
+#pragma once
+// Private to the media module: FFmpeg handles owned by std::unique_ptr with functor deleters,
+// FFmpeg error codes turned into text, and FFmpeg's log bridged into spdlog.
+
+#include <memory>
+#include <string>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/frame.h>
+#include <libswscale/swscale.h>
+}
+
+namespace upscale::media::ff {
+
+struct InputDeleter {
+    void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
+};
+struct OutputDeleter {
+    void operator()(AVFormatContext* ctx) const {
+        if (ctx != nullptr && !(ctx->oformat->flags & AVFMT_NOFILE) && ctx->pb != nullptr) {
+            avio_closep(&ctx->pb);
+        }
+        avformat_free_context(ctx);
+    }
+};
+struct CodecDeleter {
+    void operator()(AVCodecContext* ctx) const { avcodec_free_context(&ctx); }
+};
+struct FrameDeleter {
+    void operator()(AVFrame* frame) const { av_frame_free(&frame); }
+};
+struct PacketDeleter {
+    void operator()(AVPacket* packet) const { av_packet_free(&packet); }
+};
+struct SwsDeleter {
+    void operator()(SwsContext* ctx) const { sws_freeContext(ctx); }
+};
+
+using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
+using OutputPtr = std::unique_ptr<AVFormatContext, OutputDeleter>;
+using CodecPtr = std::unique_ptr<AVCodecContext, CodecDeleter>;
+using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
+using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
+
+/// FFmpeg's text for an AVERROR code.
+[[nodiscard]] std::string errorText(int code);
+
+/// Routes av_log into the "ffmpeg" spdlog logger at warning level and above. Idempotent.
+void bridgeLog();
+
+/// Opens a file for demuxing and reads its stream information. Returns the FFmpeg code on
+/// failure (0 on success).
+[[nodiscard]] int openInput(const char* path, InputPtr& out);
+
+/// The SWS_CS_* coefficients for a colour matrix (BT.601 when untagged).
+[[nodiscard]] const int* swsCoefficients(AVColorSpace space, int width, int height);
+
+/// The plain layout of a deprecated full-range "J" format (yuvj420p -> yuv420p); the range is
+/// carried by a tag instead. Other formats are returned unchanged.
+[[nodiscard]] AVPixelFormat withoutJ(AVPixelFormat format);
+
+/// Display rotation in degrees from a stream's display matrix; 0 when there is none.
+[[nodiscard]] double streamRotation(const AVStream* stream);
+
+}  // namespace upscale::media::ff

@@ -1,0 +1,282 @@
+#include "video_item.hpp"
+
+#include <chrono>
+#include <deque>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "frame_queue.hpp"
+#include "upscale/core/logging.hpp"
+#include "upscale/media/video.hpp"
+#include "upscale/media/video_writer.hpp"
+
+namespace upscale::pipeline {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using core::ErrorCode;
+using core::fail;
+
+/// Frames decoded together; they are upscaled as one engine batch.
+struct FrameBatch {
+    std::vector<core::Image> images;
+    std::vector<std::int64_t> pts;
+    std::int64_t firstIndex = 0;
+};
+
+/// Where upscaled frames go: one video file, or one PNG per frame in a folder.
+class FrameSink {
+public:
+    FrameSink(std::unique_ptr<media::VideoWriter> writer, fs::path target)
+        : m_writer(std::move(writer)), m_target(std::move(target)) {}
+    FrameSink(fs::path folder, std::string stem, bool overwrite)
+        : m_target(std::move(folder)), m_stem(std::move(stem)), m_overwrite(overwrite) {}
+
+    core::Result<void> write(const media::VideoFrame& frame) {
+        if (m_writer) {
+            return m_writer->write(frame);
+        }
+        const fs::path file = m_target / fmt::format("{}_{:06d}.png", m_stem, frame.index + 1);
+        std::error_code ec;
+        if (!m_overwrite && fs::exists(file, ec)) {
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("The frame file '{}' already exists. Use --overwrite to "
+                                    "replace it, or choose another folder with --frames-out.",
+                                    file.string()));
+        }
+        return media::writeImage(file, frame.image);
+    }
+
+    /// Completes the output; a partial video is kept as "<name>.partial.<ext>".
+    core::Result<fs::path> finish(bool complete) {
+        if (!m_writer) {
+            return m_target;
+        }
+        return m_writer->finish(complete,
+                                complete ? m_target : media::VideoWriter::partialPath(m_target));
+    }
+
+private:
+    std::unique_ptr<media::VideoWriter> m_writer;
+    fs::path m_target;
+    std::string m_stem;
+    bool m_overwrite = false;
+};
+
+core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& settings,
+                                 const media::VideoProbe& probe, int width, int height) {
+    if (!settings.framesOut.empty()) {
+        std::error_code ec;
+        fs::create_directories(settings.framesOut, ec);
+        if (ec) {
+            return fail(ErrorCode::Io,
+                        fmt::format("Cannot create the frames folder '{}': {}. Choose a writable "
+                                    "folder with --frames-out.",
+                                    settings.framesOut.string(), ec.message()));
+        }
+        return FrameSink(settings.framesOut, item.input.stem().string(), settings.overwrite);
+    }
+    if (media::hasImageExtension(item.output)) {
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("'{}' is a video; it cannot be saved as the image '{}'. Use "
+                                "--frames-out DIR for one image per frame, or a video output.",
+                                item.input.string(), item.output.string()));
+    }
+    if (auto ok = checkOutput(item.output, settings.overwrite); !ok) {
+        return fail(ok.error());
+    }
+    auto writer =
+        media::VideoWriter::create(item.output, item.input, probe, width, height, settings.video);
+    if (!writer) {
+        return fail(writer.error());
+    }
+    return FrameSink(std::move(*writer), item.output);
+}
+
+}  // namespace
+
+core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
+                                       const VideoItemContext& context) {
+    const auto start = Clock::now();
+    auto log = core::logger("pipeline");
+    auto opened = media::VideoReader::open(item.input);
+    if (!opened) {
+        return fail(opened.error());
+    }
+    media::VideoReader& reader = **opened;
+    const media::VideoProbe& probe = reader.probe();
+    const auto [outWidth, outHeight] =
+        context.pool.outputSize(probe.width, probe.height, context.scale);
+    event.inputWidth = probe.width;
+    event.inputHeight = probe.height;
+    event.outputWidth = outWidth;
+    event.outputHeight = outHeight;
+    event.framesTotal = probe.frameCount;
+    auto sink = openSink(item, context.settings, probe, outWidth, outHeight);
+    if (!sink) {
+        return fail(sink.error());
+    }
+    if (!context.settings.framesOut.empty()) {
+        event.output = context.settings.framesOut.string();
+    }
+    log->info("{}: {}x{} {} {}, {} frame(s){} -> {}x{}", item.input.string(), probe.width,
+              probe.height, probe.codec, probe.pixelFormat, probe.frameCount,
+              probe.frameCountEstimated ? " (estimated)" : "", outWidth, outHeight);
+
+    // The reader runs ahead by at most two batches: decoding overlaps upscaling, memory stays
+    // flat however long the video is.
+    const auto batchSize = static_cast<std::size_t>(context.settings.engine.batch);
+    BoundedQueue<FrameBatch> queue(2);
+    std::optional<core::Error> readError;
+    std::jthread readerThread([&] {
+        FrameBatch batch;
+        while (!context.cancel.cancelled()) {
+            auto frame = reader.read();
+            if (!frame) {
+                readError = frame.error();
+                break;
+            }
+            if (!*frame) {
+                break;
+            }
+            if (batch.images.empty()) {
+                batch.firstIndex = (*frame)->index;
+            }
+            batch.images.push_back(std::move((*frame)->image));
+            batch.pts.push_back((*frame)->pts);
+            if (batch.images.size() == batchSize) {
+                if (!queue.push(std::move(batch))) {
+                    return;
+                }
+                batch = {};
+            }
+        }
+        if (!batch.images.empty()) {
+            queue.push(std::move(batch));
+        }
+        queue.close();
+    });
+    // Declared after the thread so that it runs first on every way out: a closed queue
+    // unblocks the reader, which the thread's destructor then joins.
+    struct Closer {
+        BoundedQueue<FrameBatch>& queue;
+        ~Closer() { queue.close(); }
+    } closer{queue};
+
+    struct InFlight {
+        std::future<WorkerPool::BatchResult> result;
+        std::vector<std::int64_t> pts;
+        std::int64_t firstIndex = 0;
+    };
+    std::deque<InFlight> inFlight;
+    const auto maxInFlight = static_cast<std::size_t>(2 * context.pool.workers());
+    bool cancelled = false;
+
+    auto writeOldest = [&]() -> core::Result<void> {
+        InFlight batch = std::move(inFlight.front());
+        inFlight.pop_front();
+        auto result = batch.result.get();
+        if (cancelled) {
+            return {};
+        }
+        if (!result) {
+            if (result.error().code == ErrorCode::Cancelled) {
+                cancelled = true;
+                return {};
+            }
+            return fail(result.error().withContext(item.input.string()));
+        }
+        for (std::size_t i = 0; i < result->size(); ++i) {
+            media::VideoFrame frame{std::move((*result)[i]), batch.pts[i],
+                                    batch.firstIndex + static_cast<std::int64_t>(i)};
+            if (auto written = sink->write(frame); !written) {
+                return written;
+            }
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        core::Event ev = event;
+        ev.kind = core::EventKind::Batch;
+        ev.batchIndex = event.batchIndex + 1;
+        ev.framesInBatch = static_cast<int>(result->size());
+        ev.framesDone = event.framesDone + ev.framesInBatch;
+        ev.framesPerSecond = seconds > 0 ? ev.framesDone / seconds : 0.0;
+        ev.etaSeconds =
+            ev.framesTotal > 0 && ev.framesPerSecond > 0
+                ? std::max<double>(0, ev.framesTotal - ev.framesDone) / ev.framesPerSecond
+                : -1.0;
+        ev.seconds = seconds;
+        event.batchIndex = ev.batchIndex;
+        event.framesDone = ev.framesDone;
+        log->info(
+            "Batch {}: {} frame{} upscaled and saved ({}/{} frames, {:.1f} fps, ETA {})",
+            ev.batchIndex, ev.framesInBatch, ev.framesInBatch == 1 ? "" : "s", ev.framesDone,
+            ev.framesTotal, ev.framesPerSecond,
+            ev.etaSeconds < 0 ? std::string("unknown") : fmt::format("{:.0f} s", ev.etaSeconds));
+        context.onEvent(ev);
+        return {};
+    };
+
+    while (auto batch = queue.pop()) {
+        if (context.cancel.cancelled()) {
+            break;
+        }
+        inFlight.push_back(
+            {context.pool.submit(std::move(batch->images), context.scale, context.cancel),
+             std::move(batch->pts), batch->firstIndex});
+        while (inFlight.size() >= maxInFlight) {
+            if (auto ok = writeOldest(); !ok) {
+                return fail(ok.error());
+            }
+        }
+    }
+    queue.close();
+    while (!inFlight.empty()) {
+        if (auto ok = writeOldest(); !ok) {
+            return fail(ok.error());
+        }
+    }
+    readerThread.join();
+    if (readError) {
+        return fail(*readError);
+    }
+
+    cancelled = cancelled || context.cancel.cancelled();
+    if (cancelled) {
+        if (event.framesDone == 0) {
+            return fail(ErrorCode::Cancelled,
+                        fmt::format("Cancelled before the first frame of '{}' was saved.",
+                                    item.input.string()));
+        }
+        auto kept = sink->finish(false);
+        if (!kept) {
+            return fail(kept.error());
+        }
+        return fail(
+            ErrorCode::Cancelled,
+            fmt::format("Cancelled after {} of {} frames of '{}'; the part done is kept "
+                        "in '{}'.",
+                        event.framesDone, event.framesTotal, item.input.string(), kept->string()));
+    }
+    if (event.framesDone == 0) {
+        return fail(ErrorCode::CorruptFile,
+                    fmt::format("No frame of '{}' could be decoded. The file may be damaged.",
+                                item.input.string()));
+    }
+    auto written = sink->finish(true);
+    if (!written) {
+        return fail(written.error());
+    }
+    event.kind = core::EventKind::ItemFinished;
+    event.framesTotal = event.framesDone;
+    event.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    event.framesPerSecond = event.seconds > 0 ? event.framesDone / event.seconds : 0.0;
+    event.etaSeconds = 0.0;
+    log->info("Saved {}: {} frames in {:.1f} s ({:.1f} fps)", event.output, event.framesDone,
+              event.seconds, event.framesPerSecond);
+    return event;
+}
+
+}  // namespace upscale::pipeline
