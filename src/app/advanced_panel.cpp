@@ -1,6 +1,5 @@
 #include "upscale/app/advanced_panel.hpp"
 
-
 #include "ui_advanced_panel.h"
 #include "upscale/engine/devices.hpp"
 

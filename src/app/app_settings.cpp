@@ -27,6 +27,7 @@ AppSettings AppSettings::load() {
     s.outputScale = std::max(store.value("outputScale", 0.0).toDouble(), 0.0);
     s.outputDir = store.value("outputDir").toString();
     s.format = store.value("format").toString();
+    s.namePattern = store.value("namePattern").toString();
     s.lastInputDir = store.value("lastInputDir").toString();
     s.language = store.value("language").toString();
     s.advancedExpanded = store.value("window/advancedExpanded", false).toBool();
@@ -49,6 +50,7 @@ void AppSettings::save() const {
     store.setValue("outputScale", outputScale);
     store.setValue("outputDir", outputDir);
     store.setValue("format", format);
+    store.setValue("namePattern", namePattern);
     store.setValue("lastInputDir", lastInputDir);
     store.setValue("language", language);
     store.setValue("window/advancedExpanded", advancedExpanded);

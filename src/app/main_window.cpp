@@ -90,6 +90,7 @@ void MainWindow::applySettings(const AppSettings& settings) {
     m_ui->advanced->setExpanded(settings.advancedExpanded);
     m_ui->outputEdit->setText(settings.outputDir);
     m_ui->formatCombo->setCurrentIndex(std::max(m_ui->formatCombo->findData(settings.format), 0));
+    m_ui->nameEdit->setText(settings.namePattern);
     m_lastInputDir = settings.lastInputDir;
     if (!settings.geometry.isEmpty()) {
         restoreGeometry(settings.geometry);
@@ -113,6 +114,7 @@ void MainWindow::saveSettings() const {
     s.outputScale = m_ui->advanced->outputScale();
     s.outputDir = m_ui->outputEdit->text();
     s.format = m_ui->formatCombo->currentData().toString();
+    s.namePattern = m_ui->nameEdit->text();
     s.lastInputDir = m_lastInputDir;
     s.language = m_languageSetting;
     s.advancedExpanded = m_ui->advanced->isExpanded();
@@ -161,6 +163,14 @@ bool MainWindow::startJob() {
     job.model = m_ui->modelPicker->currentModel().toStdString();
     job.scale = m_ui->advanced->outputScale();
     job.format = m_ui->formatCombo->currentData().toString().toStdString();
+    if (const QString pattern = m_ui->nameEdit->text().trimmed(); !pattern.isEmpty()) {
+        if (auto valid = pipeline::validateNamePattern(pattern.toStdString()); !valid) {
+            showError(tr("The name pattern cannot be used"),
+                      QString::fromStdString(valid.error().message));
+            return false;
+        }
+        job.namePattern = pattern.toStdString();
+    }
     job.engine = m_ui->advanced->engineSettings();
 
     m_jobRows = rows;

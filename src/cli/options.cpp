@@ -68,6 +68,9 @@ int parseOptions(int argc, char** argv, Options& options) {
         ->check(into(job.engine.device, core::parseDevice));
     app.add_option("-f,--format", job.format,
                    "Output format: png, jpg, webp, tif or bmp; mp4, mkv, mov or webm for videos");
+    app.add_option("--name", job.namePattern,
+                   "Output file name pattern: {name} (the input's), {scale}, {model}")
+        ->capture_default_str();
     app.add_flag("--overwrite", job.overwrite, "Replace existing output files (never an input)");
     std::string framesOut;
     bool noAudio = false;

@@ -67,6 +67,9 @@ core::Result<void> JobSettings::validate() const {
     if (auto valid = video.validate(); !valid) {
         return valid;
     }
+    if (auto pattern = validateNamePattern(namePattern); !pattern) {
+        return pattern;
+    }
     return engine.validate();
 }
 
@@ -103,14 +106,13 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     }
     const auto& info = (*pool)->info();
     const double scale = m_settings.scale > 0.0 ? m_settings.scale : info.spec.scale;
-    const auto items = planItems(m_settings, scale);
+    const auto items = planItems(m_settings, scale, info.modelName);
 
     core::Event started{.kind = core::EventKind::JobStarted};
     started.itemCount = static_cast<int>(items.size());
     m_onEvent(started);
     log->info("Upscaling {} item(s) with {} on {} ({}, {}x output, {} worker(s))", items.size(),
-              info.modelName, info.device, info.precision, scale,
-              (*pool)->workers());
+              info.modelName, info.device, info.precision, scale, (*pool)->workers());
 
     JobSummary summary;
     // Items in flight, oldest first: their results are written in this order, so events and

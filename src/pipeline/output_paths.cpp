@@ -47,18 +47,52 @@ std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder)
 
 }  // namespace
 
+core::Result<void> validateNamePattern(const std::string& pattern) {
+    if (pattern.empty() || pattern.find('/') != std::string::npos) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          fmt::format("The name pattern '{}' must be a file name (no folder "
+                                      "separator), e.g. {{name}}_x{{scale}}.",
+                                      pattern));
+    }
+    for (std::size_t open = pattern.find('{'); open != std::string::npos;
+         open = pattern.find('{', open + 1)) {
+        const auto close = pattern.find('}', open);
+        const std::string key = close == std::string::npos ? pattern.substr(open)
+                                                           : pattern.substr(open, close - open + 1);
+        if (key != "{name}" && key != "{scale}" && key != "{model}") {
+            return core::fail(core::ErrorCode::InvalidArgument,
+                              fmt::format("Unknown placeholder '{}' in the name pattern '{}': use "
+                                          "{{name}}, {{scale}} and {{model}}.",
+                                          key, pattern));
+        }
+    }
+    return {};
+}
+
 std::string outputFileName(const std::filesystem::path& input, double scale,
-                           const std::string& format) {
+                           const std::string& format, const std::string& namePattern,
+                           const std::string& modelName) {
     std::string ext = format.empty() ? input.extension().string() : "." + format;
     if (format.empty() && media::hasVideoExtension(input) &&
         !media::hasVideoOutputExtension(input)) {
         // GIF, AVI, MPEG-TS...: the upscaled video goes into the most widely played container.
         ext = ".mp4";
     }
-    return fmt::format("{}_x{}{}", input.stem().string(), scaleText(scale), ext);
+    std::string name = namePattern;
+    auto replaceAll = [&name](const std::string& key, const std::string& value) {
+        for (auto at = name.find(key); at != std::string::npos;
+             at = name.find(key, at + value.size())) {
+            name.replace(at, key.size(), value);
+        }
+    };
+    replaceAll("{name}", input.stem().string());
+    replaceAll("{scale}", scaleText(scale));
+    replaceAll("{model}", modelName);
+    return name + ext;
 }
 
-std::vector<JobItem> planItems(const JobSettings& settings, double scale) {
+std::vector<JobItem> planItems(const JobSettings& settings, double scale,
+                               const std::string& modelName) {
     std::vector<JobItem> items;
     const bool singleFile = outputIsFile(settings);
     auto place = [&](const std::filesystem::path& input) {
@@ -67,7 +101,8 @@ std::vector<JobItem> planItems(const JobSettings& settings, double scale) {
             item.output = settings.output;
         } else {
             const auto dir = settings.output.empty() ? input.parent_path() : settings.output;
-            item.output = dir / outputFileName(input, scale, settings.format);
+            item.output = dir / outputFileName(input, scale, settings.format, settings.namePattern,
+                                               modelName);
         }
         items.push_back(std::move(item));
     };

@@ -60,6 +60,18 @@ TEST(OutputNames, FollowStemScaleAndFormat) {
     EXPECT_EQ(pipeline::outputFileName("a/photo.jpg", 4.0, ""), "photo_x4.jpg");
     EXPECT_EQ(pipeline::outputFileName("a/photo.jpg", 2.0, "png"), "photo_x2.png");
     EXPECT_EQ(pipeline::outputFileName("photo.png", 1.5, ""), "photo_x1.5.png");
+    EXPECT_EQ(pipeline::outputFileName("a/photo.png", 4.0, "webp", "{name}-{model}-{scale}x",
+                                       "realesr-general-x4v3"),
+              "photo-realesr-general-x4v3-4x.webp");
+}
+
+TEST(OutputNames, PatternsAreCheckedBeforeTheJob) {
+    EXPECT_TRUE(pipeline::validateNamePattern("{name}_big").has_value());
+    auto unknown = pipeline::validateNamePattern("{name}_{size}");
+    ASSERT_FALSE(unknown.has_value());
+    EXPECT_NE(unknown.error().message.find("'{size}'"), std::string::npos);
+    EXPECT_FALSE(pipeline::validateNamePattern("sub/{name}").has_value());
+    EXPECT_FALSE(pipeline::validateNamePattern("").has_value());
 }
 
 TEST_F(JobRunnerTest, WritesBesideTheInputByDefault) {

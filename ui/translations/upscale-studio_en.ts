@@ -47,6 +47,14 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Output file name: {name} is the input&apos;s name, {scale} the output scale, {model} the model.</source>
+        <translation>Output file name: {name} is the input&apos;s name, {scale} the output scale, {model} the model.</translation>
+    </message>
+    <message>
         <source>Upscale Studio</source>
         <translation type="unfinished"></translation>
     </message>
@@ -210,6 +218,10 @@
 </context>
 <context>
     <name>upscale::app::MainWindow</name>
+    <message>
+        <source>The name pattern cannot be used</source>
+        <translation>The name pattern cannot be used</translation>
+    </message>
     <message>
         <source>The model cannot be used</source>
         <translation type="unfinished"></translation>

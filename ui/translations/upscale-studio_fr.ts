@@ -47,6 +47,14 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Output file name: {name} is the input&apos;s name, {scale} the output scale, {model} the model.</source>
+        <translation>Nom du fichier de sortie : {name} est le nom de l&apos;entrée, {scale} l&apos;échelle de sortie, {model} le modèle.</translation>
+    </message>
+    <message>
         <source>Upscale Studio</source>
         <translation>Upscale Studio</translation>
     </message>
@@ -210,6 +218,10 @@
 </context>
 <context>
     <name>upscale::app::MainWindow</name>
+    <message>
+        <source>The name pattern cannot be used</source>
+        <translation>Le modèle de nom ne peut pas être utilisé</translation>
+    </message>
     <message>
         <source>The model cannot be used</source>
         <translation>Le modèle ne peut pas être utilisé</translation>

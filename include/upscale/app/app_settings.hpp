@@ -16,8 +16,9 @@ struct AppSettings {
     QStringList userModels;
     core::EngineSettings engine;
     double outputScale = 0.0;
-    QString outputDir;  ///< empty = beside each input
-    QString format;     ///< empty = the input's
+    QString outputDir;    ///< empty = beside each input
+    QString format;       ///< empty = the input's
+    QString namePattern;  ///< empty = "{name}_x{scale}"
     QString lastInputDir;
     QString language;  ///< "en", "fr"; empty = the system's
     bool advancedExpanded = false;

@@ -26,6 +26,9 @@ struct JobSettings {
     /// Output extension without the dot ("png", "mkv"); empty = the input's (MP4 for videos in a
     /// container we do not write, such as GIF or AVI).
     std::string format;
+    /// Output file name without its extension: {name} is the input's name without extension,
+    /// {scale} the output scale, {model} the model's name.
+    std::string namePattern = "{name}_x{scale}";
     bool overwrite = false;  ///< replace existing output files (never an input)
     core::EngineSettings engine;
     media::ImageWriteOptions writeOptions;
@@ -52,11 +55,19 @@ struct JobSummary {
 
 /// Expands folders (their image files, sorted by name, not recursive) and names every output.
 /// `scale` is the effective output scale, used in the default name.
-[[nodiscard]] std::vector<JobItem> planItems(const JobSettings& settings, double scale);
+[[nodiscard]] std::vector<JobItem> planItems(const JobSettings& settings, double scale,
+                                             const std::string& modelName = "");
 
-/// "<stem>_x4.png", "<stem>_x1.5.png"
+/// The output file name of an input: the name pattern filled in, then the extension of
+/// `format` (or of the input). "photo_x4.png", "photo_x1.5.png", "photo-anime.webp".
 [[nodiscard]] std::string outputFileName(const std::filesystem::path& input, double scale,
-                                         const std::string& format);
+                                         const std::string& format,
+                                         const std::string& namePattern = "{name}_x{scale}",
+                                         const std::string& modelName = "");
+
+/// InvalidArgument for an empty pattern, one with a folder separator, or an unknown
+/// placeholder.
+[[nodiscard]] core::Result<void> validateNamePattern(const std::string& pattern);
 
 class JobRunner {
 public:
