@@ -206,6 +206,16 @@ int main(int argc, char** argv) {
         bare += profiled.front()->timeBareForward(b);
     }
     const double efficiency = o.workers == 1 ? bare / total : bare / stages.total;
+    // Multiply-adds of the convolutions, two FLOPs each, per input pixel (Compact only).
+    double flopsPerFrame = 0.0;
+    if (info.spec.arch == models::Architecture::Compact) {
+        const double f = info.spec.numFeat;
+        const double perPixel =
+            2.0 * 9.0 *
+            (info.spec.inChannels * f + info.spec.numConv * f * f +
+             f * info.spec.outChannels * info.spec.scale * info.spec.scale);
+        flopsPerFrame = perPixel * o.width * o.height;
+    }
 
     nlohmann::ordered_json j;
     j["model"] = info.modelName;
@@ -216,6 +226,7 @@ int main(int argc, char** argv) {
     j["frames"] = o.frames;
     j["batch"] = o.batch;
     j["workers"] = o.workers;
+    j["scale"] = o.scale;
     j["cuda_graphs"] = o.cudaGraphs;
     j["total_s"] = total;
     j["fps"] = o.frames / total;
@@ -226,6 +237,8 @@ int main(int argc, char** argv) {
                      {"total", stages.total}};
     j["bare_forward_s"] = bare;
     j["engine_efficiency"] = efficiency;
+    j["flops_per_frame"] = flopsPerFrame;
+    j["tflops"] = flopsPerFrame * o.frames / total / 1e12;
     const std::string text = j.dump(2);
     std::cout << text << "\n";
     if (!o.json.empty()) {
