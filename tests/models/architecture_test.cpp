@@ -26,8 +26,11 @@ TEST(Architecture, NamesAndAliases) {
         ASSERT_TRUE(arch) << name;
         EXPECT_EQ(*arch, Architecture::Compact);
     }
-    const auto unknown = architectureFromName("RRDBNet");
+    EXPECT_EQ(architectureFromName("ESRGAN"), Architecture::RRDBNet);
+    EXPECT_EQ(architectureFromName("span"), Architecture::SPAN);
+    const auto unknown = architectureFromName("SwinIR");
     ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("SwinIR"), std::string::npos);
     EXPECT_NE(unknown.error().message.find("RRDBNet"), std::string::npos);
 }
 
@@ -78,8 +81,10 @@ TEST(Architecture, ForeignKeysAreUnsupported) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
     EXPECT_EQ(r.error().message,
-              "'esrgan.pth' is not a supported architecture (keys: conv_first.bias, "
-              "conv_first.weight). Supported: SRVGGNetCompact.");
+              "'esrgan.pth' has an unsupported architecture (keys: conv_first.bias [1], "
+              "conv_first.weight [1, 3, 3, 3]). Supported: SRVGGNetCompact (Real-ESRGAN "
+              "Compact), RRDBNet (ESRGAN and Real-ESRGAN, in BasicSR, original ESRGAN or BSRGAN "
+              "key style), SPAN.");
     EXPECT_FALSE(detectArchitecture({}, "empty"));
 }
 

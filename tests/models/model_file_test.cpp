@@ -58,7 +58,7 @@ TEST(ModelFile, MissingAndUnknownFiles) {
         EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
         EXPECT_EQ(r.error().message, "'" + path.string() +
                                          "' is not a model file we can read. Supported: "
-                                         ".safetensors, ncnn .param/.bin.");
+                                         ".safetensors, PyTorch .pth/.pt/.ckpt, ncnn .param/.bin.");
     }
 }
 
