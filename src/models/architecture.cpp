@@ -161,6 +161,16 @@ std::string_view architectureName(Architecture arch) {
     return "unknown";
 }
 
+bool isFp16Safe(Architecture arch) {
+    switch (arch) {
+        case Architecture::Compact:  // convolutions and PReLU, values near the image range
+        case Architecture::RRDBNet:  // residuals scaled by 0.2 keep the trunk small
+        case Architecture::SPAN:     // inputs scaled to 0..255, still far below the FP16 limit
+            return true;
+    }
+    return false;
+}
+
 core::Result<Architecture> architectureFromName(std::string_view name) {
     const std::string key = lower(name);
     if (key == "compact" || key == "srvggnetcompact") {

@@ -37,6 +37,11 @@ struct ArchSpec {
     bool operator==(const ArchSpec&) const = default;
 };
 
+/// Whether the architecture runs in half precision without overflow or visible loss: its
+/// activations stay far below FP16's 65504 and it has no normalisation layers that need FP32
+/// accumulation. True for every architecture supported so far.
+[[nodiscard]] bool isFp16Safe(Architecture arch);
+
 /// Puts equivalent spellings of the same weights under one set of names: strips a "module." or
 /// "netG." prefix that every key has (left by multi-GPU training and GAN trainers), and renames
 /// the original ESRGAN keys ("model.0", "model.1.sub.N.RDB1.conv1.0", ...) and BSRGAN keys
