@@ -212,6 +212,58 @@ def save_safetensors(path, tensors):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
+def save_ncnn_rrdb(path_stem, sd, num_block):
+    """The ncnn form of an x4 RRDBNet as its exporters write it: convolutions in forward order
+    with the LeakyReLU fused (9=2), Concat for the dense connections, Eltwise for the scaled
+    residuals, nearest Interp for the upsampling. Weights are tagged raw float32."""
+    layers, blobs, weights = [], set(), bytearray()
+    counter = [0]
+
+    def blob():
+        counter[0] += 1
+        name = f"b{counter[0]}"
+        blobs.add(name)
+        return name
+
+    def layer(kind, name, inputs, params=""):
+        out = blob()
+        layers.append(f"{kind} {name} {len(inputs)} 1 {' '.join(inputs)} {out} {params}".strip())
+        return out
+
+    def conv(key, x, leaky):
+        w, b = sd[key + ".weight"], sd[key + ".bias"]
+        weights.extend(struct.pack("<I", 0) + w.contiguous().numpy().astype("<f4").tobytes())
+        weights.extend(b.numpy().astype("<f4").tobytes())
+        act = " 9=2 -23310=1,2.000000e-01" if leaky else ""
+        return layer("Convolution", key.replace(".", "_"), [x],
+                     f"0={w.shape[0]} 1=3 4=1 5=1 6={w.numel()}{act}")
+
+    blobs.add("data")
+    layers.append("Input input 0 1 data")
+    first = conv("conv_first", "data", False)
+    x = first
+    for b in range(num_block):
+        block_in = x
+        for r in (1, 2, 3):
+            feats = [x]
+            for c in range(1, 6):
+                src = feats[0] if c == 1 else layer("Concat", f"cat_{b}_{r}_{c}", feats)
+                out = conv(f"body.{b}.rdb{r}.conv{c}", src, c < 5)
+                feats.append(out)
+            x = layer("Eltwise", f"rdb_{b}_{r}", [feats[-1], feats[0]],
+                      "0=1 -23301=2,2.000000e-01,1.000000e+00")
+        x = layer("Eltwise", f"rrdb_{b}", [x, block_in], "0=1 -23301=2,2.000000e-01,1.000000e+00")
+    x = layer("BinaryOp", "trunk_add", [first, conv("conv_body", x, False)], "0=0")
+    for u in (1, 2):
+        x = layer("Interp", f"up{u}", [x], "0=1 1=2.000000e+00 2=2.000000e+00")
+        x = conv(f"conv_up{u}", x, True)
+    x = conv("conv_last", conv("conv_hr", x, True), False)
+    with open(path_stem + ".param", "w") as f:
+        f.write(f"7767517\n{len(layers)} {len(blobs)}\n" + "\n".join(layers) + "\n")
+    with open(path_stem + ".bin", "wb") as f:
+        f.write(bytes(weights))
+
+
 def write(name, model, state, wrap_zip, wrap_legacy, safetensors_keys=lambda sd: sd):
     """state: the state dict as the file should hold it; wrap_*: the object torch.save gets."""
     x = torch.rand(INPUT_SHAPE, generator=torch.Generator().manual_seed(7))
@@ -251,6 +303,7 @@ def main():
         write(f"rrdb-x{scale}", net, sd, *wraps)
         if scale == 4:
             write("esrgan-old-x4", net, old_esrgan_keys(sd, 2), lambda s: s, lambda s: s)
+            save_ncnn_rrdb(os.path.join(OUT, "rrdb-x4"), sd, 2)
 
     span = randomize(SPAN(), 0.5)
     sd = OrderedDict((k, v) for k, v in span.state_dict().items())

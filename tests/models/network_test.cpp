@@ -63,18 +63,17 @@ TEST_P(ReferenceOutput, MatchesThePythonImplementation) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, ReferenceOutput,
-    testing::Values(Case{"compact-x4", "compact-x4.pth"},
-                    Case{"compact-x4", "compact-x4-legacy.pth"},
-                    Case{"compact-x4", "compact-x4.safetensors"}, Case{"rrdb-x4", "rrdb-x4.pth"},
-                    Case{"rrdb-x4", "rrdb-x4-legacy.pth"}, Case{"rrdb-x4", "rrdb-x4.safetensors"},
-                    Case{"rrdb-x2", "rrdb-x2.pth"}, Case{"rrdb-x2", "rrdb-x2-legacy.pth"},
-                    Case{"rrdb-x2", "rrdb-x2.safetensors"}, Case{"rrdb-x1", "rrdb-x1.pth"},
-                    Case{"rrdb-x1", "rrdb-x1-legacy.pth"}, Case{"rrdb-x1", "rrdb-x1.safetensors"},
-                    Case{"esrgan-old-x4", "esrgan-old-x4.pth"},
-                    Case{"esrgan-old-x4", "esrgan-old-x4-legacy.pth"},
-                    Case{"esrgan-old-x4", "esrgan-old-x4.safetensors"},
-                    Case{"span-x4", "span-x4.pth"}, Case{"span-x4", "span-x4-legacy.pth"},
-                    Case{"span-x4", "span-x4.safetensors"}),
+    testing::Values(
+        Case{"compact-x4", "compact-x4.pth"}, Case{"compact-x4", "compact-x4-legacy.pth"},
+        Case{"compact-x4", "compact-x4.safetensors"}, Case{"rrdb-x4", "rrdb-x4.pth"},
+        Case{"rrdb-x4", "rrdb-x4-legacy.pth"}, Case{"rrdb-x4", "rrdb-x4.safetensors"},
+        Case{"rrdb-x4", "rrdb-x4.param"}, Case{"rrdb-x2", "rrdb-x2.pth"},
+        Case{"rrdb-x2", "rrdb-x2-legacy.pth"}, Case{"rrdb-x2", "rrdb-x2.safetensors"},
+        Case{"rrdb-x1", "rrdb-x1.pth"}, Case{"rrdb-x1", "rrdb-x1-legacy.pth"},
+        Case{"rrdb-x1", "rrdb-x1.safetensors"}, Case{"esrgan-old-x4", "esrgan-old-x4.pth"},
+        Case{"esrgan-old-x4", "esrgan-old-x4-legacy.pth"},
+        Case{"esrgan-old-x4", "esrgan-old-x4.safetensors"}, Case{"span-x4", "span-x4.pth"},
+        Case{"span-x4", "span-x4-legacy.pth"}, Case{"span-x4", "span-x4.safetensors"}),
     [](const testing::TestParamInfo<Case>& info) {
         std::string name = info.param.file;
         std::replace_if(
