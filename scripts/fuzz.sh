@@ -42,7 +42,7 @@ for target in pytorch safetensors ncnn; do
         tail -40 "$build/fuzz_$target.log" >&2
         status=1
     else
-        grep -E "stat::number_of_executed_runs|stat::peak_rss_mb" "$build/fuzz_$target.log" |
+        grep -E "stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb" "$build/fuzz_$target.log" |
             sed "s/^/fuzz: $target /"
     fi
 done

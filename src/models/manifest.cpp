@@ -139,8 +139,8 @@ bool isRegularFile(const fs::path& path) {
 bool looksLikePath(std::string_view text) {
     const auto endsWith = [&](std::string_view ext) { return text.ends_with(ext); };
     return text.find('/') != std::string_view::npos || endsWith(".safetensors") ||
-           endsWith(".param") || endsWith(".bin") || endsWith(".pth") ||
-           endsWith(".pt") || endsWith(".ckpt");
+           endsWith(".param") || endsWith(".bin") || endsWith(".pth") || endsWith(".pt") ||
+           endsWith(".ckpt");
 }
 
 }  // namespace

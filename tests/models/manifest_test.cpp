@@ -57,7 +57,7 @@ private:
 
 TEST(Manifest, LoadsTheBundledModels) {
     const Manifest manifest = bundled();
-    ASSERT_EQ(manifest.models.size(), 2u);
+    ASSERT_EQ(manifest.models.size(), 3u);
     const ModelEntry& first = manifest.models[0];
     EXPECT_EQ(first.id, "realesr-animevideov3");
     EXPECT_EQ(first.displayName, "Real-ESRGAN AnimeVideo v3 (Recommended)");
@@ -140,8 +140,8 @@ TEST(Manifest, UnknownIdListsTheAvailableOnes) {
     EXPECT_EQ(r.error().code, ErrorCode::NotFound);
     EXPECT_EQ(r.error().message,
               "Unknown model 'realesrgan-x9'. Available models: realesr-animevideov3, "
-              "realesr-general-x4v3. Use --list-models to see them, or give the path to a model "
-              "file.");
+              "realesr-general-x4v3, realesrgan-x4plus-anime. Use --list-models to see them, or "
+              "give the path to a model file.");
 }
 
 TEST(Manifest, MissingPathIsNotFound) {

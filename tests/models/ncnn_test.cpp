@@ -244,11 +244,10 @@ TEST(Ncnn, MissingBinIsNotFound) {
 TEST(Ncnn, RrdbNetGraphMapsToBasicsrNames) {
     // scripts/make-model-fixtures.py writes rrdb-x4 both as safetensors and in ncnn form (fused
     // LeakyReLUs, Concat, Eltwise, Interp): the two must hold the same tensors under one name.
-    const auto data = std::filesystem::path(UPSCALE_TEST_DATA_DIR) / "models";
-    const auto ncnn = loadModelFile(data / "rrdb-x4.param");
+    const auto ncnn = loadModelFile(test::modelFixture("rrdb-x4.param"));
     ASSERT_TRUE(ncnn) << ncnn.error().message;
     EXPECT_EQ(ncnn->spec.describe(), "RRDBNet (8 features, 2 blocks, 4 growth, 4x)");
-    const auto reference = readSafetensors(data / "rrdb-x4.safetensors");
+    const auto reference = readSafetensors(test::modelFixture("rrdb-x4.safetensors"));
     ASSERT_TRUE(reference);
     ASSERT_EQ(ncnn->weights.size(), reference->tensors.size());
     for (const auto& [name, tensor] : reference->tensors) {
@@ -260,11 +259,10 @@ TEST(Ncnn, RrdbNetGraphMapsToBasicsrNames) {
 }
 
 TEST(Ncnn, RrdbNetGraphWithAStrayLayerIsUnsupported) {
-    const auto data = std::filesystem::path(UPSCALE_TEST_DATA_DIR) / "models";
-    const auto paramBytes = test::readBytes(data / "rrdb-x4.param");
+    const auto paramBytes = test::readBytes(test::modelFixture("rrdb-x4.param"));
     std::string text(paramBytes.begin(), paramBytes.end());
     text.replace(text.find("BinaryOp trunk_add"), 8, "Softmax ");
-    const auto bin = test::readBytes(data / "rrdb-x4.bin");
+    const auto bin = test::readBytes(test::modelFixture("rrdb-x4.bin"));
     const auto graph = parseNcnn(text, bin, "stray.param");
     ASSERT_TRUE(graph) << graph.error().message;
     const auto r = ncnnToStateDict(*graph, "stray.param");

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "model_test_util.hpp"
 #include "upscale/models/model_file.hpp"
 #include "upscale/models/network.hpp"
 #include "upscale/models/safetensors.hpp"
@@ -20,10 +21,6 @@ using namespace upscale::models;
 namespace {
 
 constexpr double kTolerance = 1e-4;
-
-std::filesystem::path fixture(const std::string& name) {
-    return std::filesystem::path(UPSCALE_TEST_DATA_DIR) / "models" / name;
-}
 
 at::Tensor toTorch(const Tensor& t) {
     const std::vector<float> values = t.toFloat32();
@@ -41,9 +38,9 @@ class ReferenceOutput : public testing::TestWithParam<Case> {};
 
 TEST_P(ReferenceOutput, MatchesThePythonImplementation) {
     const auto& param = GetParam();
-    const auto io = readSafetensors(fixture(param.model + ".io.safetensors"));
+    const auto io = readSafetensors(test::modelFixture(param.model + ".io.safetensors"));
     ASSERT_TRUE(io) << io.error().message;
-    const auto model = loadModelFile(fixture(param.file));
+    const auto model = loadModelFile(test::modelFixture(param.file));
     ASSERT_TRUE(model) << model.error().message;
     auto net = buildNetwork(*model);
     ASSERT_TRUE(net) << net.error().message;

@@ -18,10 +18,6 @@ using namespace std::string_literals;
 
 namespace {
 
-std::filesystem::path fixture(const std::string& name) {
-    return std::filesystem::path(UPSCALE_TEST_DATA_DIR) / "models" / name;
-}
-
 std::vector<std::uint8_t> legacyHeader() {
     // Magic-number pickle, protocol-version pickle, then an empty sys_info dict.
     return {0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50,
@@ -52,9 +48,9 @@ void expectSameTensors(const StateDict& a, const StateDict& b) {
 TEST(Pytorch, ZipLegacyAndSafetensorsHoldTheSameWeights) {
     for (const std::string name : {"compact-x4", "rrdb-x4", "rrdb-x2", "rrdb-x1", "span-x4"}) {
         SCOPED_TRACE(name);
-        const auto zip = readPytorch(fixture(name + ".pth"));
-        const auto legacy = readPytorch(fixture(name + "-legacy.pth"));
-        const auto st = readSafetensors(fixture(name + ".safetensors"));
+        const auto zip = readPytorch(test::modelFixture(name + ".pth"));
+        const auto legacy = readPytorch(test::modelFixture(name + "-legacy.pth"));
+        const auto st = readSafetensors(test::modelFixture(name + ".safetensors"));
         ASSERT_TRUE(zip) << zip.error().message;
         ASSERT_TRUE(legacy) << legacy.error().message;
         ASSERT_TRUE(st) << st.error().message;
@@ -66,15 +62,15 @@ TEST(Pytorch, ZipLegacyAndSafetensorsHoldTheSameWeights) {
 TEST(Pytorch, PrefersTheEmaWeightsOverTheRawOnes) {
     // compact-x4.pth holds {"params": decoy, "params_ema": weights}; the safetensors holds the
     // weights alone.
-    const auto zip = readPytorch(fixture("compact-x4.pth"));
-    const auto st = readSafetensors(fixture("compact-x4.safetensors"));
+    const auto zip = readPytorch(test::modelFixture("compact-x4.pth"));
+    const auto st = readSafetensors(test::modelFixture("compact-x4.safetensors"));
     ASSERT_TRUE(zip && st);
     expectSameTensors(*zip, st->tensors);
 }
 
 TEST(Pytorch, StripsModulePrefixAndUnwrapsStateDict) {
     // {"state_dict": {"module.conv_first.weight": ...}}
-    const auto zip = readPytorch(fixture("rrdb-x2.pth"));
+    const auto zip = readPytorch(test::modelFixture("rrdb-x2.pth"));
     ASSERT_TRUE(zip) << zip.error().message;
     EXPECT_TRUE(zip->contains("module.conv_first.weight"));
     const StateDict canonical = canonicalizeKeys(*zip);
@@ -83,7 +79,7 @@ TEST(Pytorch, StripsModulePrefixAndUnwrapsStateDict) {
 }
 
 TEST(Pytorch, ReadsParametersPickledThroughRebuildParameter) {
-    const auto zip = readPytorch(fixture("span-x4.pth"));
+    const auto zip = readPytorch(test::modelFixture("span-x4.pth"));
     ASSERT_TRUE(zip) << zip.error().message;
     EXPECT_EQ(zip->at("conv_1.sk.weight").shape, (std::vector<std::int64_t>{4, 3, 1, 1}));
 }
@@ -104,7 +100,7 @@ TEST(Pytorch, DetectsEveryArchitectureAndItsHyperParameters) {
                           Case{"esrgan-old-x4.pth", Architecture::RRDBNet, 4, 8, 2, 1},
                           Case{"span-x4-legacy.pth", Architecture::SPAN, 4, 4, 0, 1}}) {
         SCOPED_TRACE(c.file);
-        const auto model = loadModelFile(fixture(c.file));
+        const auto model = loadModelFile(test::modelFixture(c.file));
         ASSERT_TRUE(model) << model.error().message;
         EXPECT_EQ(model->spec.arch, c.arch);
         EXPECT_EQ(model->spec.scale, c.scale);
@@ -118,8 +114,8 @@ TEST(Pytorch, DetectsEveryArchitectureAndItsHyperParameters) {
 }
 
 TEST(Pytorch, OldEsrganKeysAreRenamedToBasicsrNames) {
-    const auto oldKeys = readPytorch(fixture("esrgan-old-x4.pth"));
-    const auto newKeys = readPytorch(fixture("rrdb-x4.pth"));
+    const auto oldKeys = readPytorch(test::modelFixture("esrgan-old-x4.pth"));
+    const auto newKeys = readPytorch(test::modelFixture("rrdb-x4.pth"));
     ASSERT_TRUE(oldKeys && newKeys);
     EXPECT_TRUE(oldKeys->contains("model.1.sub.0.RDB1.conv1.0.weight"));
     expectSameTensors(canonicalizeKeys(*oldKeys), *newKeys);
@@ -128,7 +124,7 @@ TEST(Pytorch, OldEsrganKeysAreRenamedToBasicsrNames) {
 TEST(Pytorch, RefusesAPickleThatWouldRunACommand) {
     const std::filesystem::path marker = "/tmp/upscale-studio-hostile-marker";
     std::filesystem::remove(marker);
-    const auto r = loadModelFile(fixture("hostile-system.pth"));
+    const auto r = loadModelFile(test::modelFixture("hostile-system.pth"));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
     EXPECT_NE(r.error().message.find("'posix.system'"), std::string::npos) << r.error().message;
@@ -155,7 +151,7 @@ TEST(Pytorch, RefusesForeignGlobalsAndObjectOpcodesInLegacyFiles) {
 
 TEST(Pytorch, TruncatedFilesAreCorruptNotCrashes) {
     for (const std::string name : {"rrdb-x4.pth", "rrdb-x4-legacy.pth"}) {
-        const auto bytes = test::readBytes(fixture(name));
+        const auto bytes = test::readBytes(test::modelFixture(name));
         for (const std::size_t keep : {std::size_t{30}, bytes.size() / 3, bytes.size() / 2,
                                        bytes.size() - 100, bytes.size() - 1}) {
             SCOPED_TRACE(name + " cut to " + std::to_string(keep));
@@ -170,7 +166,7 @@ TEST(Pytorch, TruncatedFilesAreCorruptNotCrashes) {
 }
 
 TEST(Pytorch, TruncatedLegacyStorageIsNamed) {
-    auto bytes = test::readBytes(fixture("compact-x4-legacy.pth"));
+    auto bytes = test::readBytes(test::modelFixture("compact-x4-legacy.pth"));
     bytes.resize(bytes.size() - 4);
     const auto r = parsePytorch(bytes, "cut.pth");
     ASSERT_FALSE(r);
@@ -210,13 +206,13 @@ TEST(Pytorch, TensorReachingPastItsStorageIsRefused) {
 }
 
 TEST(Pytorch, MissingTensorAndWrongShapeAreMismatches) {
-    const auto missing = loadModelFile(fixture("compact-missing-tensor.pth"));
+    const auto missing = loadModelFile(test::modelFixture("compact-missing-tensor.pth"));
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, ErrorCode::ModelMismatch);
     EXPECT_NE(missing.error().message.find("missing tensors: body.2.bias"), std::string::npos)
         << missing.error().message;
 
-    const auto wrong = loadModelFile(fixture("compact-wrong-shape.pth"));
+    const auto wrong = loadModelFile(test::modelFixture("compact-wrong-shape.pth"));
     ASSERT_FALSE(wrong);
     EXPECT_EQ(wrong.error().code, ErrorCode::ModelMismatch);
     EXPECT_NE(wrong.error().message.find("body.2.weight has shape [8, 8, 1, 1], expected "
