@@ -47,7 +47,9 @@ int runListModels(const Options& options) {
 }
 
 int runConvert(const Options& options) {
-    const auto dtype = options.convertDType == "fp32" ? models::DType::F32 : models::DType::F16;
+    const auto dtype = options.convertDType == "fp32"   ? models::DType::F32
+                       : options.convertDType == "bf16" ? models::DType::BF16
+                                                        : models::DType::F16;
     auto converted = models::convertModel(options.convertIn, options.convertOut, dtype);
     auto log = core::logger("cli");
     if (!converted) {

@@ -60,6 +60,8 @@ int parseOptions(int argc, char** argv, Options& options) {
     app.add_option("-w,--workers", job.engine.workers,
                    "Engine workers, each with its own device stream, 1 to 8")
         ->check(CLI::Range(1, 8));
+    app.add_flag("--cuda-graphs", job.engine.cudaGraphs,
+                 "Replay a captured CUDA graph of the network (NVIDIA GPUs; fixed tile shapes)");
     app.add_option("-d,--device", device, "auto, cpu, cuda or cuda:N")
         ->check(into(job.engine.device, core::parseDevice));
     app.add_option("-f,--format", job.format, "Output format: png, jpg, webp, tif or bmp");
@@ -75,8 +77,8 @@ int parseOptions(int argc, char** argv, Options& options) {
         "Convert a model file (.pth/.pt/.ckpt, ncnn .param/.bin, .safetensors) to .safetensors");
     convert->add_option("input", options.convertIn, "Model file to convert")->required();
     convert->add_option("output", options.convertOut, "Output .safetensors file")->required();
-    convert->add_option("--dtype", options.convertDType, "fp16 or fp32")
-        ->check(CLI::IsMember({"fp16", "fp32"}));
+    convert->add_option("--dtype", options.convertDType, "fp16, bf16 or fp32")
+        ->check(CLI::IsMember({"fp16", "bf16", "fp32"}));
 
     try {
         app.parse(argc, argv);

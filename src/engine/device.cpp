@@ -1,10 +1,19 @@
 #include "device.hpp"
 
 #include <atomic>
+#include <mutex>
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
 
 #include <c10/core/impl/VirtualGuardImpl.h>
 #include <fmt/format.h>
 #include <torch/cuda.h>
+#ifdef UPSCALE_WITH_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAGuard.h>
+#endif
 
 #include "upscale/core/logging.hpp"
 #include "upscale/models/network.hpp"
@@ -44,8 +53,15 @@ std::string describeDevice(const c10::Device& device) {
     return device.str();
 }
 
-core::Precision precisionOf(c10::ScalarType dtype) {
-    return dtype == c10::kHalf ? core::Precision::FP16 : core::Precision::FP32;
+std::string dtypeLabel(c10::ScalarType dtype) {
+    switch (dtype) {
+        case c10::kHalf:
+            return "FP16";
+        case c10::kBFloat16:
+            return "BF16";
+        default:
+            return "FP32";
+    }
 }
 
 c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
@@ -63,8 +79,8 @@ c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& devic
             wanted = models::toScalarType(weights);
             break;
     }
-    if (device.is_cpu() && wanted != c10::kFloat) {
-        // The CPU kernels of 3x3 convolutions have no half-precision path.
+    if (device.is_cpu() && wanted == c10::kHalf) {
+        // The CPU kernels of 3x3 convolutions have no half-precision path (they do have BF16).
         if (!warned.exchange(true)) {
             core::logger("engine")->warn(
                 "{} is not supported on the CPU; using FP32 instead.",
@@ -72,7 +88,7 @@ c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& devic
         }
         return c10::kFloat;
     }
-    if (wanted != c10::kHalf && wanted != c10::kFloat) {
+    if (wanted != c10::kHalf && wanted != c10::kBFloat16 && wanted != c10::kFloat) {
         return c10::kFloat;
     }
     return wanted;
@@ -92,8 +108,44 @@ void synchronize(const c10::Stream& stream) {
 }
 
 long long freeDeviceMemory(const c10::Device& device) {
+#ifdef UPSCALE_WITH_CUDA
+    if (device.is_cuda()) {
+        c10::cuda::CUDAGuard guard(device.index());
+        std::size_t freeBytes = 0;
+        std::size_t totalBytes = 0;
+        if (cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess) {
+            return static_cast<long long>(freeBytes);
+        }
+    }
+#endif
     (void)device;
     return -1;
+}
+
+void releaseCachedMemory(const c10::Device& device) {
+#ifdef UPSCALE_WITH_CUDA
+    if (device.is_cuda()) {
+        c10::cuda::CUDACachingAllocator::emptyCache();
+    }
+#endif
+    (void)device;
+}
+
+void configureDevice(const c10::Device& device) {
+    static std::once_flag once;
+    std::call_once(once, [&device] {
+#ifdef UPSCALE_WITH_CUDA
+        if (device.is_cuda()) {
+            // Tiles have one fixed shape, so the autotuned convolution plan is chosen once.
+            at::globalContext().setBenchmarkCuDNN(true);
+            const auto* props = at::cuda::getDeviceProperties(device.index());
+            core::logger("engine")->info("Using {} ({}, {:.1f} GiB)", device.str(), props->name,
+                                         props->totalGlobalMem / double(1ULL << 30));
+            return;
+        }
+#endif
+        core::logger("engine")->debug("Using the CPU ({} threads)", at::get_num_threads());
+    });
 }
 
 }  // namespace upscale::engine

@@ -21,11 +21,12 @@ namespace upscale::engine {
 
 /// The dtype the network runs in on this device. FP16 where the device cannot run it (the CPU)
 /// falls back to FP32 with one warning per process; None keeps the weights' dtype where the
-/// device can run it.
+/// device can run it (FP16 on a GPU, BF16 on both, FP32), else FP32.
 [[nodiscard]] c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
                                            models::DType weights);
 
-[[nodiscard]] core::Precision precisionOf(c10::ScalarType dtype);
+/// "FP16", "BF16" or "FP32": how logs and front ends name a resolved dtype.
+[[nodiscard]] std::string dtypeLabel(c10::ScalarType dtype);
 
 /// A stream for one worker: a fresh one from the pool on CUDA, the default (no-op) stream on
 /// the CPU, through the same device-generic interface.
@@ -34,5 +35,12 @@ void synchronize(const c10::Stream& stream);
 
 /// Free device memory in bytes, or -1 when unknown (the CPU).
 [[nodiscard]] long long freeDeviceMemory(const c10::Device& device);
+
+/// Returns memory the allocator holds but does not use, after an out-of-memory error.
+void releaseCachedMemory(const c10::Device& device);
+
+/// Once per device and process: the device's fast paths (cuDNN autotuning for the fixed tile
+/// shapes on CUDA). Logs the device.
+void configureDevice(const c10::Device& device);
 
 }  // namespace upscale::engine

@@ -10,6 +10,7 @@
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
+#include "upscale/core/settings.hpp"
 #include "upscale/engine/model_cache.hpp"
 #include "upscale/models/manifest.hpp"
 #include "upscale/models/network.hpp"

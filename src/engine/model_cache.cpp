@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
 #include <fmt/format.h>
+#include <torch/csrc/autograd/grad_mode.h>
 
 #include "device.hpp"
 #include "loaded_model.hpp"
@@ -86,7 +87,7 @@ core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
     }
     const FileInfo& info = known->second;
     const c10::ScalarType dtype = resolveDtype(precision, device, info.weightsDType);
-    const std::string precisionName(core::precisionName(precisionOf(dtype)));
+    const std::string precisionName = dtypeLabel(dtype);
     const std::string key =
         fmt::format("{}|{}|{}", info.identity, c10::toString(dtype), device.str());
     auto log = core::logger("engine");
@@ -116,6 +117,15 @@ core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
     loaded->dtype = dtype;
     try {
         (*network)->to(device, dtype);
+        if (device.is_cuda()) {
+            // Channels-last weights let cuDNN use its NHWC tensor-core convolutions.
+            torch::NoGradGuard noGrad;
+            for (auto& p : (*network)->parameters()) {
+                if (p.dim() == 4) {
+                    p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+                }
+            }
+        }
     } catch (const c10::Error& e) {
         return core::fail(core::ErrorCode::OutOfMemory,
                           fmt::format("Moving model '{}' to {} failed: {}", ref.name,

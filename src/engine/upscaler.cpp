@@ -1,9 +1,14 @@
 #include "upscale/engine/upscaler.hpp"
 
+#include <chrono>
 #include <cmath>
-#include <cstring>
+#include <limits>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/core/StreamGuard.h>
 #include <c10/util/Exception.h>
@@ -11,7 +16,10 @@
 
 #include "blend_weights.hpp"
 #include "device.hpp"
+#include "faults.hpp"
+#include "graph_forward.hpp"
 #include "loaded_model.hpp"
+#include "transfer.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/engine/tile_plan.hpp"
 
@@ -19,58 +27,78 @@ namespace upscale::engine {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 constexpr long long kCpuTileBudgetBytes = 2LL << 30;
+constexpr int kMinTile = 32;
 
-/// uint8 / uint16 HWC image -> float CHW in [0, 1] on the device. The integer-to-float
-/// conversion runs on the device, on the current stream.
-at::Tensor upload(const core::Image& image, const c10::Device& device) {
-    auto* data = const_cast<std::uint8_t*>(image.bytes().data());
-    const bool deep = image.depth() == core::BitDepth::U16;
-    const at::Tensor host = at::from_blob(data, {image.height(), image.width(), image.channels()},
-                                          at::TensorOptions().dtype(deep ? at::kShort : at::kByte));
-    at::Tensor dev = host.to(device, /*non_blocking=*/false, /*copy=*/true);
-    at::Tensor values = deep ? dev.to(at::kInt).bitwise_and_(0xFFFF).to(at::kFloat).div_(65535.0)
-                             : dev.to(at::kFloat).div_(255.0);
-    return values.permute({2, 0, 1}).contiguous();
+bool isOutOfMemory(const c10::Error& e) {
+    return std::string(e.what_without_backtrace()).find("out of memory") != std::string::npos;
 }
 
-/// float CHW in [0, 1] -> an Image of `depth`, rounded as the reference implementations do.
-core::Image download(const at::Tensor& chw, core::BitDepth depth) {
-    const bool deep = depth == core::BitDepth::U16;
-    const double maxValue = deep ? 65535.0 : 255.0;
-    at::Tensor q = chw.mul(maxValue).round_().clamp_(0.0, maxValue);
-    // uint16 has no LibTorch dtype: int32 -> int16 keeps the low 16 bits, which is the value.
-    q = deep ? q.to(at::kInt).to(at::kShort) : q.to(at::kByte);
-    const at::Tensor hwc = q.permute({1, 2, 0}).contiguous().to(at::kCPU);
-    core::Image out(static_cast<int>(chw.size(2)), static_cast<int>(chw.size(1)),
-                    static_cast<int>(chw.size(0)), depth);
-    std::memcpy(out.bytes().data(), hwc.data_ptr(), out.sizeBytes());
-    return out;
-}
-
-/// Resizes [C, H, W] to the requested output size: antialiased bicubic when shrinking (a 4x
+/// Resizes [N, C, H, W] to the requested output size: antialiased bicubic when shrinking (a 4x
 /// network for a 2x output), bicubic when enlarging.
-at::Tensor resize(const at::Tensor& chw, int outWidth, int outHeight) {
-    if (chw.size(1) == outHeight && chw.size(2) == outWidth) {
-        return chw;
+at::Tensor resize(const at::Tensor& x, int outWidth, int outHeight) {
+    if (x.size(2) == outHeight && x.size(3) == outWidth) {
+        return x;
     }
-    const at::Tensor x = chw.unsqueeze(0);
-    const bool shrink = outHeight < chw.size(1) || outWidth < chw.size(2);
-    at::Tensor y = shrink ? at::_upsample_bicubic2d_aa(x, {outHeight, outWidth}, false)
-                          : at::upsample_bicubic2d(x, {outHeight, outWidth}, false);
-    return y.squeeze(0).clamp_(0.0, 1.0);
+    const bool shrink = outHeight < x.size(2) || outWidth < x.size(3);
+    const at::Tensor y = shrink ? at::_upsample_bicubic2d_aa(x, {outHeight, outWidth}, false)
+                                : at::upsample_bicubic2d(x, {outHeight, outWidth}, false);
+    return y.clamp_(0.0, 1.0);
 }
 
-core::Error translate(const c10::Error& e, const std::string& device) {
-    const std::string what = e.what_without_backtrace();
-    if (what.find("out of memory") != std::string::npos) {
-        return core::Error{core::ErrorCode::OutOfMemory,
-                           fmt::format("{} ran out of memory. Use a smaller tile size (--tile) "
-                                       "or batch size (--batch).",
-                                       device)};
+/// The network on a batch, in the model's dtype; float32 out. On the CPU the samples go through
+/// one at a time: oneDNN picks its first-layer convolution kernel by batch size, and the kernels
+/// differ in the last bit, so a batched CPU forward would make the output depend on the batch
+/// size; batching buys no throughput on the CPU, whose convolutions already fill the cores.
+at::Tensor runNetwork(const LoadedModel& model, const at::Tensor& input,
+                      GraphForward* graph = nullptr) {
+    at::Tensor x = input.to(model.dtype);
+    if (model.device.is_cuda()) {
+        // The weights are channels-last on CUDA (see the model cache): the input follows, so
+        // cuDNN runs its NHWC tensor-core kernels without layout conversions.
+        x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        return (graph != nullptr ? graph->run(model, x) : model.network->forward(x)).to(at::kFloat);
     }
-    return core::Error{core::ErrorCode::Internal,
-                       fmt::format("The network failed on {}: {}", device, what)};
+    if (model.device.is_cpu() && x.size(0) > 1) {
+        std::vector<at::Tensor> outputs;
+        outputs.reserve(static_cast<std::size_t>(x.size(0)));
+        for (std::int64_t i = 0; i < x.size(0); ++i) {
+            outputs.push_back(model.network->forward(x.narrow(0, i, 1)));
+        }
+        return at::cat(outputs).to(at::kFloat);
+    }
+    return model.network->forward(x).to(at::kFloat);
+}
+
+/// CPU threads for this worker's convolutions: the cores shared out between the workers. Set in
+/// the calling thread, where OpenMP keeps it; a thread's default is otherwise whatever OpenMP
+/// or LibTorch guessed for it, which differs between the main thread and the others.
+void useCpuThreads(const c10::Device& device, int workers) {
+    if (!device.is_cpu()) {
+        return;
+    }
+    const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    const int wanted = std::max(1, cores / std::max(1, workers));
+    thread_local int applied = 0;
+    if (applied != wanted) {
+        at::set_num_threads(wanted);
+        applied = wanted;
+    }
+}
+
+/// Warns once per model and process that reduced precision overflowed.
+void warnOverflowOnce(const LoadedModel& model) {
+    static std::mutex mutex;
+    static std::set<std::string> warned;
+    std::lock_guard lock(mutex);
+    if (warned.insert(model.identity).second) {
+        core::logger("engine")->warn(
+            "{} overflowed in {} (NaN or Inf in the output); such batches are redone in FP32. "
+            "Choose FP32 precision for this model to avoid the extra work.",
+            model.name, dtypeLabel(model.dtype));
+    }
 }
 
 }  // namespace
@@ -78,26 +106,232 @@ core::Error translate(const c10::Error& e, const std::string& device) {
 struct Upscaler::Impl {
     UpscalerInfo info;
     core::EngineSettings settings;
+    models::ModelRef ref;
+    std::shared_ptr<ModelCache> cache;
     std::shared_ptr<const LoadedModel> model;
+    std::shared_ptr<const LoadedModel> fallback;  // FP32, for batches that overflow
     c10::Device device{c10::kCPU};
     c10::Stream stream{c10::Stream::DEFAULT, c10::Device(c10::kCPU)};
+    Staging staging;
+    GraphForward graph;
+    int reducedTile = 0;
+    bool profiling = false;
+    StageTimes times;
 
-    int tileFor(int width, int height, int planeCount) const {
-        if (settings.tile > 0) {
-            return settings.tile;
+    /// Adds the time from its creation to the end of its scope to one stage; waits for the
+    /// device first, so only while profiling.
+    class Stage {
+    public:
+        Stage(Impl& impl, double& slot) : m_impl(impl), m_slot(slot), m_start(Clock::now()) {}
+        ~Stage() {
+            if (m_impl.profiling) {
+                synchronize(m_impl.stream);
+                m_slot += std::chrono::duration<double>(Clock::now() - m_start).count();
+            }
         }
-        const long long budget =
-            device.is_cpu() ? kCpuTileBudgetBytes : std::max(0LL, freeDeviceMemory(device) / 2);
-        // Peak activation memory per input pixel: a few feature maps alive at once.
-        const long long perPixel =
-            static_cast<long long>(model->spec.numFeat) * c10::elementSize(model->dtype) * 6;
-        const int batch = std::min(settings.batch, planeCount);
-        return autoTileSize(budget, perPixel, batch, width, height);
+        Stage(const Stage&) = delete;
+        Stage& operator=(const Stage&) = delete;
+
+    private:
+        Impl& m_impl;
+        double& m_slot;
+        Clock::time_point m_start;
+    };
+
+    int tileFor(int width, int height, int planeCount) const;
+    at::Tensor forward(const at::Tensor& input);
+    core::Result<std::vector<core::Image>> run(std::span<const core::Image> frames, int outWidth,
+                                               int outHeight, const core::CancelToken& cancel);
+    std::vector<core::Image> runOnce(std::span<const core::Image> frames, int outWidth,
+                                     int outHeight, int tile, const core::CancelToken& cancel,
+                                     bool& cancelled);
+};
+
+int Upscaler::Impl::tileFor(int width, int height, int planeCount) const {
+    if (reducedTile > 0) {
+        return reducedTile;
+    }
+    if (settings.tile > 0) {
+        return settings.tile;
+    }
+    const long long budget =
+        device.is_cpu() ? kCpuTileBudgetBytes : std::max(0LL, freeDeviceMemory(device) / 2);
+    // Peak activation memory per input pixel: a few feature maps alive at once.
+    const long long perPixel =
+        static_cast<long long>(model->spec.numFeat) * c10::elementSize(model->dtype) * 6;
+    return autoTileSize(budget, perPixel, std::min(settings.batch, planeCount), width, height);
+}
+
+at::Tensor Upscaler::Impl::forward(const at::Tensor& input) {
+    if (faults::takeOutOfMemory()) {
+        TORCH_CHECK(false, "CUDA out of memory (injected fault).");
+    }
+    at::Tensor out;
+    {
+        Stage stage(*this, times.forward);
+        out = runNetwork(*model, input, settings.cudaGraphs ? &graph : nullptr);
+        ++times.batches;
+    }
+    if (model->dtype == at::kFloat) {
+        return out;
+    }
+    if (faults::takeNonFinite()) {
+        out.fill_(std::numeric_limits<float>::quiet_NaN());
+    }
+    if (at::isfinite(out).all().item<bool>()) {
+        return out;
+    }
+    warnOverflowOnce(*model);
+    if (!fallback) {
+        auto fp32 = cache->impl().acquire(ref, core::Precision::FP32, device);
+        TORCH_CHECK(fp32.has_value(), fp32 ? "" : fp32.error().message);
+        fallback = *fp32;
+    }
+    Stage stage(*this, times.forward);
+    return runNetwork(*fallback, input);
+}
+
+std::vector<core::Image> Upscaler::Impl::runOnce(std::span<const core::Image> frames, int outWidth,
+                                                 int outHeight, int tile,
+                                                 const core::CancelToken& cancel, bool& cancelled) {
+    const auto n = static_cast<std::int64_t>(frames.size());
+    const int width = frames.front().width();
+    const int height = frames.front().height();
+    const bool alpha = frames.front().hasAlpha();
+    const int s = model->spec.scale;
+    const auto floatOnDevice = at::TensorOptions().dtype(at::kFloat).device(device);
+
+    // Planes: the colour of every frame, then the alpha of every frame as a grey RGB image of
+    // its own, so that alpha goes through the same network and batches with the colour.
+    at::Tensor planes;
+    {
+        Stage stage(*this, times.upload);
+        const at::Tensor input = staging.upload(frames, device);
+        planes = input.narrow(1, 0, 3);
+        if (alpha) {
+            planes = at::cat({planes, input.narrow(1, 3, 1).expand({n, 3, height, width})});
+        }
+    }
+    const std::int64_t planeCount = planes.size(0);
+    const TilePlan plan = planTiles(width, height, tile, settings.overlap);
+    const std::int64_t tileOutH = plan.tileHeight * s;
+    const std::int64_t tileOutW = plan.tileWidth * s;
+    const auto tilesPerPlane = static_cast<std::int64_t>(plan.tiles.size());
+    const std::int64_t itemCount = planeCount * tilesPerPlane;
+    const std::int64_t batch = settings.batch;
+
+    at::Tensor result;
+    at::Tensor weights;
+    if (plan.whole()) {
+        std::vector<at::Tensor> outputs;
+        for (std::int64_t start = 0; start < planeCount; start += batch) {
+            if (cancel.cancelled()) {
+                cancelled = true;
+                return {};
+            }
+            outputs.push_back(
+                forward(planes.narrow(0, start, std::min(batch, planeCount - start))));
+        }
+        result = outputs.size() == 1 ? outputs.front() : at::cat(outputs);
+    } else {
+        result = at::zeros({planeCount, 3, height * s, width * s}, floatOnDevice);
+        weights = BlendWeights::shared().get(static_cast<int>(tileOutH), static_cast<int>(tileOutW),
+                                             2 * settings.overlap * s, device)[0];
+        // Work items: every tile of every plane, in a fixed order, cut into batches. The order
+        // does not depend on the batch size, so neither does the sum.
+        for (std::int64_t start = 0; start < itemCount; start += batch) {
+            if (cancel.cancelled()) {
+                cancelled = true;
+                return {};
+            }
+            const std::int64_t end = std::min(itemCount, start + batch);
+            std::vector<at::Tensor> crops;
+            for (std::int64_t i = start; i < end; ++i) {
+                const TileRect& t = plan.tiles[static_cast<std::size_t>(i % tilesPerPlane)];
+                crops.push_back(
+                    planes[i / tilesPerPlane].narrow(1, t.y, t.height).narrow(2, t.x, t.width));
+            }
+            const at::Tensor output = forward(at::stack(crops));
+            Stage stage(*this, times.blend);
+            for (std::int64_t i = start; i < end; ++i) {
+                const TileRect& t = plan.tiles[static_cast<std::size_t>(i % tilesPerPlane)];
+                result[i / tilesPerPlane]
+                    .narrow(1, t.y * s, tileOutH)
+                    .narrow(2, t.x * s, tileOutW)
+                    .addcmul_(output[i - start], weights);
+            }
+        }
     }
 
-    core::Result<std::vector<core::Image>> run(std::span<const core::Image> frames, double outScale,
-                                               const core::CancelToken& cancel);
-};
+    at::Tensor colour;
+    {
+        Stage stage(*this, times.blend);
+        if (!plan.whole()) {
+            at::Tensor weightSum = at::zeros({1, height * s, width * s}, floatOnDevice);
+            for (const auto& t : plan.tiles) {
+                weightSum.narrow(1, t.y * s, tileOutH).narrow(2, t.x * s, tileOutW).add_(weights);
+            }
+            result.div_(weightSum);
+        }
+        result = resize(result.clamp_(0.0, 1.0), outWidth, outHeight);
+        colour = result.narrow(0, 0, n);
+        if (alpha) {
+            colour = at::cat({colour, result.narrow(0, n, n).mean(1, true)}, 1);
+        }
+    }
+    Stage stage(*this, times.download);
+    return staging.download(colour, frames.front().depth(), stream);
+}
+
+core::Result<std::vector<core::Image>> Upscaler::Impl::run(std::span<const core::Image> frames,
+                                                           int outWidth, int outHeight,
+                                                           const core::CancelToken& cancel) {
+    const int width = frames.front().width();
+    const int height = frames.front().height();
+    const int planeCount = static_cast<int>(frames.size()) * (frames.front().hasAlpha() ? 2 : 1);
+    int tile = tileFor(width, height, planeCount);
+    useCpuThreads(device, settings.workers);
+    const auto start = Clock::now();
+    c10::InferenceMode inference;
+    c10::StreamGuard streamGuard(stream);
+    for (;;) {
+        std::string failure;
+        try {
+            bool cancelled = false;
+            auto images = runOnce(frames, outWidth, outHeight, tile, cancel, cancelled);
+            if (cancelled) {
+                return core::fail(core::ErrorCode::Cancelled, "Cancelled.");
+            }
+            times.total += std::chrono::duration<double>(Clock::now() - start).count();
+            return images;
+        } catch (const c10::Error& e) {
+            if (!isOutOfMemory(e)) {
+                return core::fail(core::ErrorCode::Internal,
+                                  fmt::format("The network failed on {}: {}", info.device,
+                                              e.what_without_backtrace()));
+            }
+            failure = e.what_without_backtrace();
+        } catch (const std::bad_alloc&) {
+            failure = "host memory exhausted";
+        }
+        // Out of memory: the same frames again with tiles half the size.
+        const int current = tile > 0 ? tile : std::max(width, height);
+        if (current <= kMinTile) {
+            return core::fail(core::ErrorCode::OutOfMemory,
+                              fmt::format("{} ran out of memory even with {}-pixel tiles ({}). "
+                                          "Close other programs using the device, or use a "
+                                          "smaller batch size.",
+                                          info.device, kMinTile, failure));
+        }
+        const int next = std::max(kMinTile, current / 2);
+        core::logger("engine")->warn(
+            "{} ran out of memory with {}; retrying with {}-pixel tiles.", info.device,
+            tile > 0 ? fmt::format("{}-pixel tiles", tile) : std::string("the whole image"), next);
+        releaseCachedMemory(device);
+        tile = next;
+        reducedTile = next;
+    }
+}
 
 Upscaler::Upscaler(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Upscaler::~Upscaler() = default;
@@ -112,17 +346,20 @@ core::Result<std::unique_ptr<Upscaler>> Upscaler::create(const models::ModelRef&
     if (!device) {
         return core::fail(device.error());
     }
+    configureDevice(*device);
     auto loaded = cache->impl().acquire(model, settings.precision, *device);
     if (!loaded) {
         return core::fail(loaded.error());
     }
     auto impl = std::make_unique<Impl>();
     impl->settings = settings;
+    impl->ref = model;
+    impl->cache = std::move(cache);
     impl->model = *loaded;
     impl->device = *device;
     impl->stream = acquireStream(*device);
     impl->info = UpscalerInfo{(*loaded)->name, describeDevice(*device),
-                              precisionOf((*loaded)->dtype), (*loaded)->spec};
+                              dtypeLabel((*loaded)->dtype), (*loaded)->spec};
     return std::unique_ptr<Upscaler>(new Upscaler(std::move(impl)));
 }
 
@@ -132,11 +369,13 @@ const UpscalerInfo& Upscaler::info() const {
 
 std::unique_ptr<Upscaler> Upscaler::sibling() const {
     auto impl = std::make_unique<Impl>();
+    impl->info = m_impl->info;
     impl->settings = m_impl->settings;
+    impl->ref = m_impl->ref;
+    impl->cache = m_impl->cache;
     impl->model = m_impl->model;
     impl->device = m_impl->device;
     impl->stream = acquireStream(m_impl->device);
-    impl->info = m_impl->info;
     return std::unique_ptr<Upscaler>(new Upscaler(std::move(impl)));
 }
 
@@ -184,122 +423,35 @@ core::Result<std::vector<core::Image>> Upscaler::upscaleFrames(std::span<const c
                                       "at most 16.",
                                       outScale));
     }
-    return m_impl->run(frames, outScale, cancel);
+    const auto [outWidth, outHeight] = outputSize(first.width(), first.height(), outScale);
+    return m_impl->run(frames, outWidth, outHeight, cancel);
 }
 
-core::Result<std::vector<core::Image>> Upscaler::Impl::run(std::span<const core::Image> frames,
-                                                           double outScale,
-                                                           const core::CancelToken& cancel) {
-    const int width = frames.front().width();
-    const int height = frames.front().height();
-    const bool alpha = frames.front().hasAlpha();
-    const int s = model->spec.scale;
-    const auto [outWidth, outHeight] =
-        outScale <= 0.0 ? std::pair{width * s, height * s}
-                        : std::pair{std::max(1, static_cast<int>(std::lround(width * outScale))),
-                                    std::max(1, static_cast<int>(std::lround(height * outScale)))};
-    try {
-        c10::InferenceMode inference;
-        c10::StreamGuard streamGuard(stream);
+void Upscaler::setProfiling(bool enabled) {
+    m_impl->profiling = enabled;
+    m_impl->times = {};
+}
 
-        // Planes: the colour of every frame, and its alpha as a grey RGB image of its own, so
-        // that alpha goes through the same network and batches with the colour.
-        std::vector<at::Tensor> planes;
-        for (const auto& frame : frames) {
-            const at::Tensor chw = upload(frame, device);
-            planes.push_back(chw.slice(0, 0, 3));
-            if (alpha) {
-                planes.push_back(chw.slice(0, 3, 4).expand({3, height, width}));
-            }
-        }
+StageTimes Upscaler::stageTimes() const {
+    return m_impl->times;
+}
 
-        const TilePlan plan =
-            planTiles(width, height, tileFor(width, height, static_cast<int>(planes.size())),
-                      settings.overlap);
-        const int tileOutH = plan.tileHeight * s;
-        const int tileOutW = plan.tileWidth * s;
-        at::Tensor weights;
-        at::Tensor weightSum;
-        if (!plan.whole()) {
-            weights =
-                BlendWeights::shared().get(tileOutH, tileOutW, 2 * settings.overlap * s, device)[0];
-            weightSum = at::zeros({1, height * s, width * s},
-                                  at::TensorOptions().dtype(at::kFloat).device(device));
-            for (const auto& t : plan.tiles) {
-                weightSum.slice(1, t.y * s, t.y * s + tileOutH)
-                    .slice(2, t.x * s, t.x * s + tileOutW)
-                    .add_(weights);
-            }
-        }
+int Upscaler::reducedTile() const {
+    return m_impl->reducedTile;
+}
 
-        std::vector<at::Tensor> results(planes.size());
-        if (!plan.whole()) {
-            for (auto& r : results) {
-                r = at::zeros({3, height * s, width * s},
-                              at::TensorOptions().dtype(at::kFloat).device(device));
-            }
-        }
-
-        // Work items: every tile of every plane, in a fixed order, cut into batches.
-        const std::size_t tilesPerPlane = plan.tiles.size();
-        const std::size_t itemCount = planes.size() * tilesPerPlane;
-        const auto batch = static_cast<std::size_t>(settings.batch);
-        for (std::size_t start = 0; start < itemCount; start += batch) {
-            if (cancel.cancelled()) {
-                return core::fail(core::ErrorCode::Cancelled, "Cancelled.");
-            }
-            const std::size_t end = std::min(itemCount, start + batch);
-            std::vector<at::Tensor> crops;
-            crops.reserve(end - start);
-            for (std::size_t i = start; i < end; ++i) {
-                const auto& t = plan.tiles[i % tilesPerPlane];
-                crops.push_back(planes[i / tilesPerPlane]
-                                    .slice(1, t.y, t.y + t.height)
-                                    .slice(2, t.x, t.x + t.width));
-            }
-            const at::Tensor input = at::stack(crops).to(model->dtype);
-            const at::Tensor output = model->network->forward(input).to(at::kFloat);
-            for (std::size_t i = start; i < end; ++i) {
-                const auto& t = plan.tiles[i % tilesPerPlane];
-                const at::Tensor y = output[static_cast<std::int64_t>(i - start)];
-                auto& r = results[i / tilesPerPlane];
-                if (plan.whole()) {
-                    r = y;
-                } else {
-                    r.slice(1, t.y * s, t.y * s + tileOutH)
-                        .slice(2, t.x * s, t.x * s + tileOutW)
-                        .addcmul_(y, weights);
-                }
-            }
-        }
-
-        std::vector<core::Image> images;
-        images.reserve(frames.size());
-        const int planesPerFrame = alpha ? 2 : 1;
-        for (std::size_t f = 0; f < frames.size(); ++f) {
-            auto finish = [&](at::Tensor r) {
-                if (!plan.whole()) {
-                    r = r.div(weightSum);
-                }
-                return resize(r.clamp(0.0, 1.0), outWidth, outHeight);
-            };
-            at::Tensor colour = finish(results[f * planesPerFrame]);
-            if (alpha) {
-                const at::Tensor a = finish(results[f * planesPerFrame + 1]).mean(0, true);
-                colour = at::cat({colour, a}, 0);
-            }
-            images.push_back(download(colour, frames[f].depth()));
-        }
-        synchronize(stream);
-        return images;
-    } catch (const c10::Error& e) {
-        return core::fail(translate(e, info.device));
-    } catch (const std::bad_alloc&) {
-        return core::fail(core::ErrorCode::OutOfMemory,
-                          fmt::format("Out of memory while upscaling a {}x{} image. Use a smaller "
-                                      "tile size (--tile).",
-                                      width, height));
-    }
+double Upscaler::timeBareForward(std::span<const core::Image> frames) {
+    useCpuThreads(m_impl->device, m_impl->settings.workers);
+    c10::InferenceMode inference;
+    c10::StreamGuard streamGuard(m_impl->stream);
+    const LoadedModel& model = *m_impl->model;
+    const at::Tensor x =
+        m_impl->staging.upload(frames, m_impl->device).narrow(1, 0, 3).to(model.dtype);
+    synchronize(m_impl->stream);
+    const auto start = Clock::now();
+    (void)model.network->forward(x);
+    synchronize(m_impl->stream);
+    return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 }  // namespace upscale::engine

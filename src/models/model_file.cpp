@@ -206,10 +206,10 @@ core::Result<ModelFile> loadModelFile(const std::filesystem::path& path) {
 
 core::Result<ModelFile> convertModel(const std::filesystem::path& in,
                                      const std::filesystem::path& out, DType dtype) {
-    if (dtype != DType::F16 && dtype != DType::F32) {
+    if (dtype != DType::F16 && dtype != DType::BF16 && dtype != DType::F32) {
         return core::fail(
             core::ErrorCode::InvalidArgument,
-            fmt::format("Models can be converted to F16 or F32, not {}.", dtypeName(dtype)));
+            fmt::format("Models can be converted to F16, BF16 or F32, not {}.", dtypeName(dtype)));
     }
     // Writing over the input (or the other half of an ncnn pair) would destroy the source.
     bool clash = samePath(in, out);

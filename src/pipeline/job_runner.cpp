@@ -103,7 +103,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     started.itemCount = static_cast<int>(items.size());
     m_onEvent(started);
     log->info("Upscaling {} item(s) with {} on {} ({}, {}x output, {} worker(s))", items.size(),
-              info.modelName, info.device, core::precisionName(info.precision), scale,
+              info.modelName, info.device, info.precision, scale,
               (*pool)->workers());
 
     JobSummary summary;

@@ -240,3 +240,25 @@ TEST_F(Cli, UserModelsAreListedWithTheirDetailsAndUsableByName) {
     EXPECT_NE(run.output.find("'posix.system'"), std::string::npos) << run.output;
     EXPECT_FALSE(fs::exists(m_dir / "h.png"));
 }
+
+TEST_F(Cli, OneWorkerBatchOneAndFourWorkersBatchEightWriteIdenticalFiles) {
+    fs::create_directories(m_dir / "in");
+    for (int i = 0; i < 5; ++i) {
+        fs::copy_file(
+            fs::path(UPSCALE_TEST_DATA_DIR) / (i % 2 ? "rocket_crop.png" : "coffee_crop.png"),
+            m_dir / "in" / ("frame" + std::to_string(i) + ".png"));
+    }
+    const std::string in = quote((m_dir / "in").string());
+    auto a = upscaleCli("-w 1 -b 1 -t 32 " + in + " -o " + quote((m_dir / "a").string()));
+    auto b = upscaleCli("-w 4 -b 8 -t 32 " + in + " -o " + quote((m_dir / "b").string()));
+    ASSERT_EQ(a.code, 0) << a.output;
+    ASSERT_EQ(b.code, 0) << b.output;
+    EXPECT_NE(b.output.find("4 worker(s)"), std::string::npos) << b.output;
+    for (int i = 0; i < 5; ++i) {
+        const std::string name = "frame" + std::to_string(i) + "_x4.png";
+        auto x = media::readImage(m_dir / "a" / name);
+        auto y = media::readImage(m_dir / "b" / name);
+        ASSERT_TRUE(x && y) << name;
+        EXPECT_TRUE(std::equal(x->bytes().begin(), x->bytes().end(), y->bytes().begin())) << name;
+    }
+}

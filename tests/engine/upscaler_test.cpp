@@ -1,15 +1,15 @@
 #include <gtest/gtest.h>
 
-#include <sstream>
-
-#include <spdlog/sinks/ostream_sink.h>
-
+#include "engine/engine_test_support.hpp"
 #include "engine/test_images.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/engine/upscaler.hpp"
 #include "upscale/models/manifest.hpp"
+#include "upscale/models/model_file.hpp"
 
 using namespace upscale;
+using test::LogCapture;
+using test::noCancel;
 
 namespace {
 
@@ -32,23 +32,6 @@ std::unique_ptr<engine::Upscaler> makeUpscaler(core::EngineSettings settings,
     return std::move(*up);
 }
 
-/// Captures what every module logs while it lives.
-class LogCapture {
-public:
-    LogCapture() : m_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(m_out)) {
-        m_sink->set_pattern("%v");
-        core::addLogSink(m_sink);
-    }
-    ~LogCapture() { core::removeLogSink(m_sink); }
-    std::string text() const { return m_out.str(); }
-
-private:
-    std::ostringstream m_out;
-    std::shared_ptr<spdlog::sinks::ostream_sink_mt> m_sink;
-};
-
-core::CancelToken noCancel;
-
 }  // namespace
 
 TEST(Upscaler, NativeScaleGivesFourTimesTheSize) {
@@ -59,7 +42,7 @@ TEST(Upscaler, NativeScaleGivesFourTimesTheSize) {
     EXPECT_EQ(out->width(), 37 * 4);
     EXPECT_EQ(out->height(), 29 * 4);
     EXPECT_EQ(out->channels(), 3);
-    EXPECT_EQ(up->info().precision, core::Precision::FP32);
+    EXPECT_EQ(up->info().precision, "FP32");
     EXPECT_EQ(up->info().spec.scale, 4);
 }
 
@@ -127,11 +110,7 @@ TEST(Upscaler, BatchSizeDoesNotChangeTheResult) {
     auto a = makeUpscaler({.tile = 32, .batch = 1})->upscale(input, 0.0, noCancel);
     auto b = makeUpscaler({.tile = 32, .batch = 8})->upscale(input, 0.0, noCancel);
     ASSERT_TRUE(a && b);
-    std::size_t off = 0;
-    for (std::size_t i = 0; i < a->bytes().size(); ++i) {
-        off += a->bytes()[i] != b->bytes()[i];
-    }
-    EXPECT_LE(off, a->bytes().size() / 1000);
+    EXPECT_TRUE(std::equal(a->bytes().begin(), a->bytes().end(), b->bytes().begin()));
 }
 
 TEST(Upscaler, CancelledTokenStopsWithCancelled) {
@@ -164,7 +143,7 @@ TEST(ModelCache, FP16OnTheCpuFallsBackToFP32AndSharesTheFP32Entry) {
     auto cache = std::make_shared<engine::ModelCache>();
     auto a = makeUpscaler({.precision = core::Precision::FP16}, cache);
     auto b = makeUpscaler({.precision = core::Precision::FP32}, cache);
-    EXPECT_EQ(a->info().precision, core::Precision::FP32);
+    EXPECT_EQ(a->info().precision, "FP32");
     EXPECT_EQ(cache->stats().loads, 1);
     EXPECT_EQ(cache->stats().hits, 1);
 }
@@ -200,4 +179,54 @@ TEST(ModelCache, RefusesABundledModelWhoseChecksumDoesNotMatchTheManifest) {
     EXPECT_EQ(up.error().code, core::ErrorCode::CorruptFile);
     EXPECT_NE(up.error().message.find("realesr-animevideov3.safetensors"), std::string::npos);
     EXPECT_NE(up.error().message.find("checksum"), std::string::npos);
+}
+
+TEST(ModelCache, SwitchingPrecisionLoadsLoadsThenReuses) {
+    // The CPU runs BF16 natively, so a BF16 model at precision None and the same model at FP32
+    // are two cache entries there, as FP16 and FP32 are on a GPU.
+    const auto dir = std::filesystem::path(UPSCALE_TEST_BINARY_DIR) / "bf16";
+    std::filesystem::create_directories(dir);
+    const auto bf16 = dir / "anime-bf16.safetensors";
+    std::filesystem::remove(bf16);
+    auto converted = models::convertModel(
+        std::filesystem::path(UPSCALE_TEST_MODELS_DIR) / "realesr-animevideov3.safetensors", bf16,
+        models::DType::BF16);
+    ASSERT_TRUE(converted.has_value()) << converted.error().message;
+    auto manifest =
+        models::loadManifest(std::filesystem::path(UPSCALE_TEST_MODELS_DIR) / "manifest.json");
+    auto ref = models::resolveModel(bf16.string(), *manifest);
+    ASSERT_TRUE(ref.has_value()) << ref.error().message;
+
+    LogCapture log;
+    auto cache = std::make_shared<engine::ModelCache>();
+    auto make = [&](core::Precision p) {
+        core::EngineSettings s{.precision = p};
+        s.device = core::DeviceSpec{core::DeviceSpec::Kind::Cpu, 0};
+        auto up = engine::Upscaler::create(*ref, s, cache);
+        EXPECT_TRUE(up.has_value()) << up.error().message;
+        return std::move(*up);
+    };
+    auto fp32 = make(core::Precision::FP32);
+    auto native = make(core::Precision::None);
+    auto again = make(core::Precision::FP32);
+    EXPECT_EQ(fp32->info().precision, "FP32");
+    EXPECT_EQ(native->info().precision, "BF16");
+    EXPECT_EQ(cache->stats().loads, 2);
+    EXPECT_EQ(cache->stats().hits, 1);
+    const std::string text = log.text();
+    const auto first = text.find("anime-bf16 loaded on CPU (FP32) - 4x");
+    const auto second = text.find("anime-bf16 loaded on CPU (BF16) - 4x");
+    const auto third = text.find("Using cached model: anime-bf16 (FP32)");
+    ASSERT_NE(first, std::string::npos) << text;
+    ASSERT_NE(second, std::string::npos) << text;
+    ASSERT_NE(third, std::string::npos) << text;
+    EXPECT_LT(first, second);
+    EXPECT_LT(second, third);
+
+    // Both precisions give nearly the same picture.
+    const auto input = test::patternImage(40, 32);
+    auto a = fp32->upscale(input, 0.0, noCancel);
+    auto b = native->upscale(input, 0.0, noCancel);
+    ASSERT_TRUE(a && b);
+    EXPECT_GE(test::psnr(*a, *b), 30.0);
 }

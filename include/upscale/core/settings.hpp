@@ -36,6 +36,7 @@ struct EngineSettings {
     int batch = 2;     ///< frames or tiles per forward pass, 1..8
     int workers = 2;   ///< engine workers, each with its own device stream, 1..8
     DeviceSpec device;
+    bool cudaGraphs = false;  ///< replay a captured CUDA graph of the forward pass (CUDA only)
 
     [[nodiscard]] Result<void> validate() const;
 };

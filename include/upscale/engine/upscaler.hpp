@@ -20,10 +20,21 @@
 
 namespace upscale::engine {
 
+/// Seconds spent in each stage, summed over calls. Measured only while profiling is on, because
+/// timing a stage means waiting for the device at its end.
+struct StageTimes {
+    double upload = 0.0;    ///< host -> device, integer -> float
+    double forward = 0.0;   ///< the network
+    double blend = 0.0;     ///< tile weighting, normalisation, clamp and resize
+    double download = 0.0;  ///< quantisation, device -> host
+    double total = 0.0;     ///< whole calls
+    int batches = 0;        ///< forward passes
+};
+
 struct UpscalerInfo {
     std::string modelName;
-    std::string device;                                 ///< "CPU", "cuda:0"
-    core::Precision precision = core::Precision::FP32;  ///< as resolved for the device
+    std::string device;     ///< "CPU", "cuda:0"
+    std::string precision;  ///< as resolved for the device: "FP16", "BF16" or "FP32"
     models::ArchSpec spec;
 };
 
@@ -54,8 +65,23 @@ public:
                                                     const core::CancelToken& cancel);
 
     /// Upscales frames of one shape and channel count together, batching their tiles.
+    /// On a device out-of-memory error the tile size is halved (down to 32 pixels) and the call
+    /// starts again, with a warning; the smaller tile is kept for later calls. A batch whose
+    /// FP16/BF16 output holds NaN or Inf is redone in FP32, with one warning per model.
     [[nodiscard]] core::Result<std::vector<core::Image>> upscaleFrames(
         std::span<const core::Image> frames, double outScale, const core::CancelToken& cancel);
+
+    /// Turns stage timing on or off (off by default) and clears the times.
+    void setProfiling(bool enabled);
+    [[nodiscard]] StageTimes stageTimes() const;
+
+    /// The tile size in use after out-of-memory recovery; 0 while the configured one holds.
+    [[nodiscard]] int reducedTile() const;
+
+    /// Seconds of the bare forward pass of the network on these frames (RGB, one batch), with
+    /// the input already on the device as floats: the floor that the engine's own work is
+    /// measured against.
+    [[nodiscard]] double timeBareForward(std::span<const core::Image> frames);
 
     struct Impl;
 

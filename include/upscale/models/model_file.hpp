@@ -23,7 +23,7 @@ struct ModelFile {
 [[nodiscard]] core::Result<ModelFile> loadModelFile(const std::filesystem::path& path);
 
 /// Converts any supported model file to safetensors with floating tensors cast to `dtype`
-/// (F16 or F32); metadata records the architecture and its hyper-parameters.
+/// (F16, BF16 or F32); metadata records the architecture and its hyper-parameters.
 [[nodiscard]] core::Result<ModelFile> convertModel(const std::filesystem::path& in,
                                                    const std::filesystem::path& out,
                                                    DType dtype = DType::F16);

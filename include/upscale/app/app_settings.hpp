@@ -1,0 +1,34 @@
+#pragma once
+// What the window remembers between sessions, as one plain struct read from and written to
+// QSettings (organisation "upscale-studio", application "upscale-studio" unless the
+// application object names others, as tests do).
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include "upscale/core/settings.hpp"
+
+namespace upscale::app {
+
+struct AppSettings {
+    QString model;  ///< id or file path; empty = the default model
+    QStringList userModels;
+    core::EngineSettings engine;
+    double outputScale = 0.0;
+    QString outputDir;  ///< empty = beside each input
+    QString format;     ///< empty = the input's
+    QString lastInputDir;
+    QString language;  ///< "en", "fr"; empty = the system's
+    bool advancedExpanded = false;
+    QByteArray geometry;
+    QByteArray windowState;
+    QByteArray mainSplitter;
+    QByteArray viewSplitter;
+
+    /// Reads the stored values; anything missing or out of range keeps its default.
+    [[nodiscard]] static AppSettings load();
+    void save() const;
+};
+
+}  // namespace upscale::app

@@ -1,0 +1,97 @@
+#pragma once
+// The main window: composed of the queue, the model picker, the output choices, the Advanced
+// panel, the preview and the log panel (laid out in ui/main_window.ui), plus a job controller
+// that runs the pipeline on its own thread. The window only wires them together.
+
+#include <memory>
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QVector>
+
+#include "upscale/app/app_settings.hpp"
+#include "upscale/app/translations.hpp"
+#include "upscale/core/events.hpp"
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace upscale::app {
+
+class AdvancedPanel;
+class CompareView;
+class JobController;
+class LogPanel;
+class ModelPicker;
+class QueueWidget;
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+
+public:
+    /// Restores the stored settings (language included) and wires the children together.
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+    MainWindow(const MainWindow&) = delete;
+    MainWindow& operator=(const MainWindow&) = delete;
+
+    /// Runs every waiting item of the queue with the current choices. Returns false when a job
+    /// is already running or nothing is waiting.
+    bool startJob();
+    void cancelJob();
+    [[nodiscard]] bool isRunning() const;
+
+    /// Switches the interface language ("en", "fr"; empty = the system's) and remembers it.
+    bool setLanguage(const QString& code);
+    [[nodiscard]] QString language() const { return m_translations.current(); }
+
+    /// Writes the current choices and window layout to the settings store.
+    void saveSettings() const;
+
+    /// Where to write each result; empty = beside each input.
+    void setOutputFolder(const QString& folder);
+    [[nodiscard]] QString outputFolder() const;
+
+    [[nodiscard]] QueueWidget* queue() const;
+    [[nodiscard]] ModelPicker* modelPicker() const;
+    [[nodiscard]] AdvancedPanel* advancedPanel() const;
+    [[nodiscard]] CompareView* preview() const;
+    [[nodiscard]] LogPanel* logPanel() const;
+    [[nodiscard]] JobController* controller() const { return m_controller; }
+
+signals:
+    /// The job ended (finished, cancelled, or could not start); the queue shows every outcome.
+    void jobEnded();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    void connectSignals();
+    void applySettings(const AppSettings& settings);
+    void fillFormats();
+    void onRunningChanged(bool running);
+    void onEvent(const core::Event& event);
+    void onJobFailed(const QString& message);
+    void onJobFinished(bool cancelled);
+    void showPreview(int row);
+    void showError(const QString& title, const QString& message);
+    void updateProgress(const core::Event& event);
+    void addFiles();
+    void addFolder();
+    void chooseOutputFolder();
+    void showAbout();
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    JobController* m_controller = nullptr;
+    Translations m_translations;
+    QString m_lastInputDir;
+    QString m_languageSetting;
+    QVector<int> m_jobRows;  ///< queue row of each item of the running job
+    int m_itemsDone = 0;
+    QElapsedTimer m_jobClock;
+};
+
+}  // namespace upscale::app

@@ -1,0 +1,82 @@
+#include "upscale/app/log_panel.hpp"
+
+#include <mutex>
+
+#include <spdlog/sinks/base_sink.h>
+
+#include "upscale/core/logging.hpp"
+
+namespace upscale::app {
+
+namespace {
+// A long session must not grow without bound: the panel and lines() keep the latest lines only.
+constexpr int kMaxLines = 5000;
+}  // namespace
+
+/// Forwards formatted log lines to a QObject. Called on whatever thread logs; the signal it
+/// emits is queued to the panel's thread. detach() makes later lines go nowhere, so a line
+/// logged while the panel is being destroyed never reaches a dead object.
+class QtLogSink final : public QObject, public spdlog::sinks::base_sink<std::mutex> {
+    Q_OBJECT
+
+public:
+    void detach() {
+        std::lock_guard lock(mutex_);
+        m_attached = false;
+    }
+
+signals:
+    void line(int level, const QString& text);
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        if (!m_attached) {
+            return;
+        }
+        emit line(
+            static_cast<int>(msg.level),
+            QString::fromUtf8(msg.payload.data(), static_cast<qsizetype>(msg.payload.size())));
+    }
+    void flush_() override {}
+
+private:
+    bool m_attached = true;
+};
+
+LogPanel::LogPanel(QWidget* parent)
+    : QPlainTextEdit(parent), m_sink(std::make_shared<QtLogSink>()) {
+    setReadOnly(true);
+    setMaximumBlockCount(kMaxLines);
+    setObjectName(QStringLiteral("logPanel"));
+    connect(m_sink.get(), &QtLogSink::line, this, &LogPanel::appendLine, Qt::QueuedConnection);
+    core::addLogSink(m_sink);
+}
+
+LogPanel::~LogPanel() {
+    core::removeLogSink(m_sink);
+    m_sink->detach();
+}
+
+void LogPanel::appendLine(int level, const QString& text) {
+    const auto name = spdlog::level::to_string_view(static_cast<spdlog::level::level_enum>(level));
+    const QString line =
+        QStringLiteral("[%1] %2").arg(QString::fromUtf8(name.data(), name.size()), text);
+    m_lines.append(line);
+    if (m_lines.size() > kMaxLines) {
+        m_lines.removeFirst();
+    }
+    const char* colour = level >= spdlog::level::err    ? "#c0392b"
+                         : level == spdlog::level::warn ? "#b9770e"
+                                                        : "";
+    if (*colour != '\0') {
+        appendHtml(QStringLiteral("<span style=\"color:%1\">%2</span>")
+                       .arg(QLatin1String(colour), line.toHtmlEscaped()));
+    } else {
+        appendPlainText(line);
+    }
+    emit lineAdded(level, text);
+}
+
+}  // namespace upscale::app
+
+#include "log_panel.moc"

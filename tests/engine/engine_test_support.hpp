@@ -1,0 +1,127 @@
+#pragma once
+// Helpers shared by the engine test executables: bundled models, upscalers on a chosen device,
+// captured logs, and model variants made on the fly.
+
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include "engine/test_images.hpp"
+#include "upscale/core/logging.hpp"
+#include "upscale/engine/upscaler.hpp"
+#include "upscale/models/manifest.hpp"
+#include "upscale/models/model_file.hpp"
+#include "upscale/models/safetensors.hpp"
+
+namespace upscale::test {
+
+namespace fs = std::filesystem;
+
+inline core::CancelToken noCancel;
+
+/// Captures what every module logs while it lives.
+class LogCapture {
+public:
+    LogCapture() : m_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(m_out)) {
+        m_sink->set_pattern("%v");
+        core::addLogSink(m_sink);
+    }
+    ~LogCapture() { core::removeLogSink(m_sink); }
+    std::string text() const { return m_out.str(); }
+
+private:
+    std::ostringstream m_out;
+    std::shared_ptr<spdlog::sinks::ostream_sink_mt> m_sink;
+};
+
+inline models::ModelRef modelRef(const std::string& idOrPath) {
+    auto manifest = models::loadManifest(fs::path(UPSCALE_TEST_MODELS_DIR) / "manifest.json");
+    auto ref = models::resolveModel(idOrPath, *manifest);
+    EXPECT_TRUE(ref.has_value()) << ref.error().message;
+    return *ref;
+}
+
+inline std::unique_ptr<engine::Upscaler> make(const models::ModelRef& ref, core::EngineSettings s,
+                                              bool cuda = false) {
+    s.device =
+        core::DeviceSpec{cuda ? core::DeviceSpec::Kind::Cuda : core::DeviceSpec::Kind::Cpu, 0};
+    auto up = engine::Upscaler::create(ref, s, std::make_shared<engine::ModelCache>());
+    EXPECT_TRUE(up.has_value()) << up.error().message;
+    return up ? std::move(*up) : nullptr;
+}
+
+inline bool haveCuda() {
+    core::EngineSettings s;
+    s.device = core::DeviceSpec{core::DeviceSpec::Kind::Cuda, 0};
+    return engine::Upscaler::create(modelRef("realesr-animevideov3"), s).has_value();
+}
+
+/// A copy of the bundled model, converted to `dtype`, with the first convolution's weights
+/// multiplied by `gain` (a large gain makes FP16 overflow while FP32 does not).
+inline fs::path variantModel(const std::string& name, models::DType dtype, float gain) {
+    const auto dir = fs::path(UPSCALE_TEST_BINARY_DIR) / "variants";
+    fs::create_directories(dir);
+    const auto path = dir / name;
+    fs::remove(path);
+    auto file = models::loadModelFile(fs::path(UPSCALE_TEST_MODELS_DIR) /
+                                      "realesr-animevideov3.safetensors");
+    EXPECT_TRUE(file.has_value());
+    auto& w = file->weights.at("body.0.weight");
+    auto values = w.toFloat32();
+    for (auto& v : values) {
+        v *= gain;
+    }
+    w = models::Tensor::fromFloat32(values, w.shape, w.dtype);
+    const auto raw = dir / (name + ".src.safetensors");
+    EXPECT_TRUE(models::writeSafetensors(raw, file->weights, {}).has_value());
+    EXPECT_TRUE(models::convertModel(raw, path, dtype).has_value());
+    return path;
+}
+
+/// Four workers (siblings with their own streams) upscale the same frames at the same time;
+/// each must give exactly what one worker gives.
+inline void expectConcurrentWorkersMatchOne(bool cuda) {
+    const auto ref = modelRef("realesr-animevideov3");
+    auto one = make(ref, {.tile = 48, .overlap = 8, .batch = 1}, cuda);
+    ASSERT_NE(one, nullptr);
+    std::vector<core::Image> frames;
+    for (int i = 0; i < 4; ++i) {
+        frames.push_back(test::patternImage(70 + 0 * i, 50));
+    }
+    auto expected = one->upscaleFrames(frames, 0.0, noCancel);
+    ASSERT_TRUE(expected.has_value());
+
+    auto base = make(ref, {.tile = 48, .overlap = 8, .batch = 8}, cuda);
+    std::vector<std::unique_ptr<engine::Upscaler>> workers;
+    workers.push_back(std::move(base));
+    for (int i = 1; i < 4; ++i) {
+        workers.push_back(workers.front()->sibling());
+    }
+    std::vector<core::Result<std::vector<core::Image>>> results(4);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+        threads.emplace_back([&, i] {
+            for (int round = 0; round < 3; ++round) {
+                results[i] = workers[i]->upscaleFrames(frames, 0.0, noCancel);
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (const auto& r : results) {
+        ASSERT_TRUE(r.has_value()) << r.error().message;
+        for (std::size_t f = 0; f < frames.size(); ++f) {
+            EXPECT_TRUE(std::equal((*r)[f].bytes().begin(), (*r)[f].bytes().end(),
+                                   (*expected)[f].bytes().begin()));
+        }
+    }
+}
+
+}  // namespace upscale::test
