@@ -161,6 +161,25 @@ std::string_view architectureName(Architecture arch) {
     return "unknown";
 }
 
+std::int64_t peakActivationsPerPixel(const ArchSpec& spec) {
+    const std::int64_t f = spec.numFeat;
+    switch (spec.arch) {
+        case Architecture::Compact:
+            // A few feature maps at input resolution, then the pixel-shuffled output.
+            return 6 * f;
+        case Architecture::RRDBNet: {
+            // The last upsampling convolution dominates: its input and output, F channels each,
+            // at (2^upsamples / unshuffle)^2 pixels per input pixel.
+            const std::int64_t side = (std::int64_t{1} << spec.numUpsample) / spec.unshuffle;
+            return 2 * f * side * side + 2 * (f + 4 * std::int64_t{spec.numGrow});
+        }
+        case Architecture::SPAN:
+            // The features kept for the final concatenation (4F) plus a block's working set.
+            return 8 * f;
+    }
+    return 6 * f;
+}
+
 bool isFp16Safe(Architecture arch) {
     switch (arch) {
         case Architecture::Compact:  // convolutions and PReLU, values near the image range

@@ -124,3 +124,16 @@ TEST(Architecture, ListsOnlyAFewProblems) {
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("(and 48 more)"), std::string::npos) << r.error().message;
 }
+
+TEST(Architecture, PeakActivationsGrowWithTheResolutionTheNetworkWorksAt) {
+    ArchSpec compact;
+    EXPECT_EQ(peakActivationsPerPixel(compact), 6 * 64);
+    ArchSpec rrdb{
+        .arch = Architecture::RRDBNet, .numFeat = 64, .numConv = 0, .numBlock = 23, .numGrow = 32};
+    // conv_up2 works at 4x4 pixels per input pixel: input and output, 64 channels each.
+    EXPECT_EQ(peakActivationsPerPixel(rrdb), 2 * 64 * 16 + 2 * (64 + 4 * 32));
+    rrdb.unshuffle = 4;  // the x1 variant works at input resolution
+    EXPECT_EQ(peakActivationsPerPixel(rrdb), 2 * 64 + 2 * (64 + 4 * 32));
+    const ArchSpec span{.arch = Architecture::SPAN, .numFeat = 48};
+    EXPECT_EQ(peakActivationsPerPixel(span), 8 * 48);
+}

@@ -37,6 +37,10 @@ struct ArchSpec {
     bool operator==(const ArchSpec&) const = default;
 };
 
+/// Feature values alive at once at the peak of a forward pass, per input pixel: what a tile of
+/// the input costs in activation memory (times the element size). An estimate for tile sizing.
+[[nodiscard]] std::int64_t peakActivationsPerPixel(const ArchSpec& spec);
+
 /// Whether the architecture runs in half precision without overflow or visible loss: its
 /// activations stay far below FP16's 65504 and it has no normalisation layers that need FP32
 /// accumulation. True for every architecture supported so far.
