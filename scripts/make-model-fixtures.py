@@ -18,6 +18,7 @@ import json
 import os
 import struct
 import sys
+import zipfile
 from collections import OrderedDict
 
 import torch
@@ -264,6 +265,17 @@ def save_ncnn_rrdb(path_stem, sd, num_block):
         f.write(bytes(weights))
 
 
+def rezip_zip64(src, dst):
+    limit = zipfile.ZIP64_LIMIT
+    zipfile.ZIP64_LIMIT = 0  # every entry and the directory get ZIP64 records
+    try:
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+            for info in zin.infolist():
+                zout.writestr(info.filename, zin.read(info.filename))
+    finally:
+        zipfile.ZIP64_LIMIT = limit
+
+
 def write(name, model, state, wrap_zip, wrap_legacy, safetensors_keys=lambda sd: sd):
     """state: the state dict as the file should hold it; wrap_*: the object torch.save gets."""
     x = torch.rand(INPUT_SHAPE, generator=torch.Generator().manual_seed(7))
@@ -318,6 +330,10 @@ def main():
     wrong = OrderedDict(compact.state_dict())
     wrong["body.2.weight"] = torch.zeros(8, 8, 1, 1)
     torch.save(wrong, os.path.join(OUT, "compact-wrong-shape.pth"))
+    # The same checkpoint re-zipped with every size and offset in ZIP64 records, as writers do
+    # for files past 4 GiB.
+    rezip_zip64(os.path.join(OUT, "compact-x4.pth"), os.path.join(OUT, "compact-x4-zip64.pth"))
+
     # Hostile: unpickling this with Python's pickle would run a shell command. The C++ loader
     # must refuse it by name and run nothing (the test checks that the marker never appears).
     torch.save({"params": {"body.0.weight": Exploit()}}, os.path.join(OUT, "hostile-system.pth"))

@@ -68,6 +68,14 @@ TEST(Pytorch, PrefersTheEmaWeightsOverTheRawOnes) {
     expectSameTensors(*zip, st->tensors);
 }
 
+TEST(Pytorch, ReadsZip64Records) {
+    const auto zip64 = readPytorch(test::modelFixture("compact-x4-zip64.pth"));
+    const auto plain = readPytorch(test::modelFixture("compact-x4.pth"));
+    ASSERT_TRUE(zip64) << zip64.error().message;
+    ASSERT_TRUE(plain);
+    expectSameTensors(*zip64, *plain);
+}
+
 TEST(Pytorch, StripsModulePrefixAndUnwrapsStateDict) {
     // {"state_dict": {"module.conv_first.weight": ...}}
     const auto zip = readPytorch(test::modelFixture("rrdb-x2.pth"));
