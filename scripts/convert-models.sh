@@ -10,3 +10,4 @@ upscale=build/release/src/cli/upscale
 [ -x "$upscale" ] || scripts/build.sh release --target upscale
 "$upscale" convert "$src/realesr-animevideov3-x4.param" models/realesr-animevideov3.safetensors
 "$upscale" convert "$src/realesr-general-x4v3.param" models/realesr-general-x4v3.safetensors
+"$upscale" convert "$src/realesrgan-x4plus-anime.param" models/realesrgan-x4plus-anime.safetensors

@@ -10,6 +10,7 @@ packages=(
     libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev
     libgtest-dev libgmock-dev
+    clang libclang-rt-14-dev
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
 )

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # README command 2 (and what CI runs): install what is missing, build everything with the
-# tests, and run the whole test suite.
+# tests, run the whole test suite, then fuzz the model readers for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
 scripts/build.sh release -j "$jobs"
 ctest --preset release -j "$jobs"
+scripts/fuzz.sh

@@ -20,7 +20,9 @@ const QString kAddEntry = QStringLiteral("\x01add");
 
 bool looksLikeModel(const QString& path) {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    return suffix == QLatin1String("safetensors") || suffix == QLatin1String("param");
+    return suffix == QLatin1String("safetensors") || suffix == QLatin1String("param") ||
+           suffix == QLatin1String("pth") || suffix == QLatin1String("pt") ||
+           suffix == QLatin1String("ckpt");
 }
 
 }  // namespace
@@ -80,7 +82,8 @@ void ModelPicker::setUserModels(const QStringList& paths) {
 void ModelPicker::rebuild() {
     const QSignalBlocker blocker(this);
     clear();
-    auto manifest = models::loadManifest(models::bundledModelsDir() / "manifest.json");
+    // The bundled models, then those in the user models folder (by name, like the bundled ones).
+    auto manifest = models::loadAvailableModels();
     if (manifest) {
         for (const auto& entry : manifest->models) {
             QString text =

@@ -1,6 +1,8 @@
 #include <iostream>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli.hpp"
 #include "upscale/core/logging.hpp"
@@ -10,29 +12,35 @@
 namespace upscale::cli {
 
 int runListModels(const Options& options) {
-    auto manifest = models::loadManifest(models::bundledModelsDir() / "manifest.json");
+    auto manifest = models::loadAvailableModels();
     if (!manifest) {
         core::logger("cli")->error("{}", manifest.error().message);
         return kExitFailed;
     }
     for (const auto& m : manifest->models) {
-        std::cout << fmt::format("{:<28} {}\n", m.id, m.displayName);
+        std::cout << fmt::format("{:<28} {}{}\n", m.id, m.displayName,
+                                 m.user ? " (user model)" : "");
         if (options.verbosity > 0) {
             auto file = models::loadModelFile(m.path);
             if (file) {
                 std::int64_t params = 0;
-                std::string dtype;
+                std::set<std::string> dtypes;
                 for (const auto& [name, t] : file->weights) {
                     params += t.numel();
-                    dtype = std::string(models::dtypeName(t.dtype));
+                    dtypes.insert(std::string(models::dtypeName(t.dtype)));
                 }
-                std::cout << fmt::format("    {} - {:.2f} M parameters, {} weights\n",
-                                         file->spec.describe(), params / 1e6, dtype);
+                std::cout << fmt::format(
+                    "    architecture: {}\n    scale: {}x\n    parameters: {} ({:.2f} M)\n"
+                    "    dtype: {}\n    fp16-safe: {}\n",
+                    file->spec.describe(), file->spec.scale, params, params / 1e6,
+                    fmt::join(dtypes, ", "), models::isFp16Safe(file->spec.arch) ? "yes" : "no");
             } else {
                 std::cout << fmt::format("    cannot be loaded: {}\n", file.error().message);
             }
-            std::cout << fmt::format("    file: {}\n    licence: {}\n    {}\n", m.path.string(),
-                                     m.licence, m.description);
+            std::cout << fmt::format("    file: {}\n", m.path.string());
+            if (!m.user) {
+                std::cout << fmt::format("    licence: {}\n    {}\n", m.licence, m.description);
+            }
         }
     }
     return kExitOk;

@@ -92,7 +92,8 @@ int parseOptions(int argc, char** argv, Options& options) {
     app.add_flag("-v,--verbose", verbose, "Print more (with --list-models: model details)");
 
     auto* convert = app.add_subcommand(
-        "convert", "Convert a model file (ncnn .param/.bin, .safetensors) to .safetensors");
+        "convert",
+        "Convert a model file (.pth/.pt/.ckpt, ncnn .param/.bin, .safetensors) to .safetensors");
     convert->add_option("input", options.convertIn, "Model file to convert")->required();
     convert->add_option("output", options.convertOut, "Output .safetensors file")->required();
     convert->add_option("--dtype", options.convertDType, "fp16, bf16 or fp32")

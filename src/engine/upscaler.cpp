@@ -156,9 +156,10 @@ int Upscaler::Impl::tileFor(int width, int height, int planeCount) const {
     }
     const long long budget =
         device.is_cpu() ? kCpuTileBudgetBytes : std::max(0LL, freeDeviceMemory(device) / 2);
-    // Peak activation memory per input pixel: a few feature maps alive at once.
+    // Peak activation memory per input pixel, as the architecture estimates it.
     const long long perPixel =
-        static_cast<long long>(model->spec.numFeat) * c10::elementSize(model->dtype) * 6;
+        static_cast<long long>(models::peakActivationsPerPixel(model->spec)) *
+        static_cast<long long>(c10::elementSize(model->dtype));
     return autoTileSize(budget, perPixel, std::min(settings.batch, planeCount), width, height);
 }
 

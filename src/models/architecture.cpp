@@ -6,27 +6,29 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "arch_detail.hpp"
 
 namespace upscale::models {
 
 namespace {
 
 constexpr std::string_view kCompactName = "SRVGGNetCompact";
-constexpr std::string_view kSupported = "SRVGGNetCompact";
-constexpr std::size_t kKeysShown = 5;
+constexpr std::string_view kRrdbName = "RRDBNet";
+constexpr std::string_view kSpanName = "SPAN";
+constexpr std::string_view kSupported =
+    "SRVGGNetCompact (Real-ESRGAN Compact), RRDBNet (ESRGAN and Real-ESRGAN, in BasicSR, "
+    "original ESRGAN or BSRGAN key style), SPAN";
 constexpr std::size_t kProblemsShown = 5;
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+}  // namespace
 
-/// "a, b, c" or "a, b, c, d, e (and 3 more)".
+namespace detail {
+
 std::string listSome(const std::vector<std::string>& items, std::size_t limit) {
     std::vector<std::string> shown(
         items.begin(), items.begin() + static_cast<std::ptrdiff_t>(std::min(items.size(), limit)));
@@ -40,82 +42,109 @@ std::string listSome(const std::vector<std::string>& items, std::size_t limit) {
 tl::unexpected<core::Error> notSupported(const StateDict& weights, std::string_view source) {
     std::vector<std::string> keys;
     for (const auto& [name, tensor] : weights) {
-        keys.push_back(name);
+        keys.push_back(fmt::format("{} {}", name, shapeToString(tensor.shape)));
     }
-    const std::string shown = keys.empty() ? std::string("no tensors") : listSome(keys, kKeysShown);
+    const std::string shown = keys.empty() ? std::string("no tensors") : listSome(keys, 5);
     return core::fail(core::ErrorCode::UnsupportedFormat,
-                      fmt::format("'{}' is not a supported architecture (keys: {}). Supported: {}.",
+                      fmt::format("'{}' has an unsupported architecture (keys: {}). Supported: "
+                                  "{}.",
                                   source, shown, kSupported));
 }
 
-/// The N of a "body.N.<param>" key, or -1.
-int bodyIndex(std::string_view key) {
-    constexpr std::string_view kPrefix = "body.";
-    if (!key.starts_with(kPrefix)) {
+std::optional<std::vector<std::int64_t>> shapeOf(const StateDict& weights, std::string_view key,
+                                                 std::size_t rank) {
+    const auto it = weights.find(key);
+    if (it == weights.end() || it->second.shape.size() != rank) {
+        return std::nullopt;
+    }
+    for (const std::int64_t d : it->second.shape) {
+        if (d <= 0 || d > std::numeric_limits<int>::max()) {
+            return std::nullopt;
+        }
+    }
+    return it->second.shape;
+}
+
+int indexAfter(std::string_view key, std::string_view prefix) {
+    if (!key.starts_with(prefix)) {
         return -1;
     }
-    key.remove_prefix(kPrefix.size());
+    key.remove_prefix(prefix.size());
     int index = -1;
     const auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
-    if (ec != std::errc() || ptr == key.data() || ptr == key.data() + key.size() || *ptr != '.') {
+    if (ec != std::errc() || ptr == key.data() || ptr == key.data() + key.size() || *ptr != '.' ||
+        index < 0) {
         return -1;
     }
     return index;
 }
 
-bool fitsInt(std::int64_t v) {
-    return v > 0 && v <= std::numeric_limits<int>::max();
-}
-
-core::Result<ArchSpec> detectCompact(const StateDict& weights, std::string_view source) {
-    const auto first = weights.find("body.0.weight");
-    const auto act = weights.find("body.1.weight");
-    if (first == weights.end() || act == weights.end() || first->second.shape.size() != 4 ||
-        act->second.shape.size() != 1) {
-        return notSupported(weights, source);
-    }
-    int maxIndex = -1;
-    for (const auto& [name, tensor] : weights) {
-        maxIndex = std::max(maxIndex, bodyIndex(name));
-    }
-    const int length = maxIndex + 1;  // modules in `body`, 2C + 3
-    if (length < 3) {
-        return notSupported(weights, source);
-    }
-    // The last conv's output channels: its bias, else its weight's first dimension.
-    const auto lastBias = weights.find(fmt::format("body.{}.bias", length - 1));
-    const auto lastWeight = weights.find(fmt::format("body.{}.weight", length - 1));
-    std::int64_t lastOut = 0;
-    if (lastBias != weights.end() && lastBias->second.shape.size() == 1) {
-        lastOut = lastBias->second.shape[0];
-    } else if (lastWeight != weights.end() && !lastWeight->second.shape.empty()) {
-        lastOut = lastWeight->second.shape[0];
-    }
-    const std::int64_t inChannels = first->second.shape[1];
-    const std::int64_t numFeat = first->second.shape[0];
-    if (!fitsInt(inChannels) || !fitsInt(numFeat) || !fitsInt(lastOut)) {
-        return notSupported(weights, source);
-    }
-    // The scale: the first out_ch in [in_ch, 3, 4, 1] leaving a perfect square s^2.
-    for (const std::int64_t outChannels : std::array<std::int64_t, 4>{inChannels, 3, 4, 1}) {
-        if (lastOut % outChannels != 0) {
+bool splitShuffle(std::int64_t channels, std::int64_t inChannels, int& outChannels, int& scale) {
+    for (const std::int64_t out : std::array<std::int64_t, 4>{inChannels, 3, 4, 1}) {
+        if (out <= 0 || channels % out != 0) {
             continue;
         }
-        const std::int64_t square = lastOut / outChannels;
+        const std::int64_t square = channels / out;
         const auto root = static_cast<std::int64_t>(std::llround(std::sqrt(double(square))));
         if (root * root != square) {
             continue;
         }
-        ArchSpec spec;
-        spec.arch = Architecture::Compact;
-        spec.inChannels = static_cast<int>(inChannels);
-        spec.outChannels = static_cast<int>(outChannels);
-        spec.numFeat = static_cast<int>(numFeat);
-        spec.numConv = (length - 3) / 2;
-        spec.scale = static_cast<int>(root);
-        return spec;
+        outChannels = static_cast<int>(out);
+        scale = static_cast<int>(root);
+        return true;
     }
-    return notSupported(weights, source);
+    return false;
+}
+
+void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
+             std::int64_t kernel) {
+    out[name + ".weight"] = {outCh, in, kernel, kernel};
+    out[name + ".bias"] = {outCh};
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::notSupported;
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::optional<ArchSpec> detectCompact(const StateDict& weights) {
+    const auto first = detail::shapeOf(weights, "body.0.weight", 4);
+    if (!first || !detail::shapeOf(weights, "body.1.weight", 1)) {
+        return std::nullopt;
+    }
+    int maxIndex = -1;
+    for (const auto& [name, tensor] : weights) {
+        maxIndex = std::max(maxIndex, detail::indexAfter(name, "body."));
+    }
+    const int length = maxIndex + 1;  // modules in `body`, 2C + 3
+    if (length < 3) {
+        return std::nullopt;
+    }
+    // The last conv's output channels: its bias, else its weight's first dimension.
+    std::int64_t lastOut = 0;
+    if (const auto bias = detail::shapeOf(weights, fmt::format("body.{}.bias", length - 1), 1)) {
+        lastOut = (*bias)[0];
+    } else if (const auto w =
+                   detail::shapeOf(weights, fmt::format("body.{}.weight", length - 1), 4)) {
+        lastOut = (*w)[0];
+    }
+    ArchSpec spec;
+    spec.arch = Architecture::Compact;
+    spec.inChannels = static_cast<int>((*first)[1]);
+    spec.numFeat = static_cast<int>((*first)[0]);
+    spec.numConv = (length - 3) / 2;
+    if (!detail::splitShuffle(lastOut, spec.inChannels, spec.outChannels, spec.scale)) {
+        return std::nullopt;
+    }
+    return spec;
 }
 
 }  // namespace
@@ -124,8 +153,41 @@ std::string_view architectureName(Architecture arch) {
     switch (arch) {
         case Architecture::Compact:
             return kCompactName;
+        case Architecture::RRDBNet:
+            return kRrdbName;
+        case Architecture::SPAN:
+            return kSpanName;
     }
     return "unknown";
+}
+
+std::int64_t peakActivationsPerPixel(const ArchSpec& spec) {
+    const std::int64_t f = spec.numFeat;
+    switch (spec.arch) {
+        case Architecture::Compact:
+            // A few feature maps at input resolution, then the pixel-shuffled output.
+            return 6 * f;
+        case Architecture::RRDBNet: {
+            // The last upsampling convolution dominates: its input and output, F channels each,
+            // at (2^upsamples / unshuffle)^2 pixels per input pixel.
+            const std::int64_t side = (std::int64_t{1} << spec.numUpsample) / spec.unshuffle;
+            return 2 * f * side * side + 2 * (f + 4 * std::int64_t{spec.numGrow});
+        }
+        case Architecture::SPAN:
+            // The features kept for the final concatenation (4F) plus a block's working set.
+            return 8 * f;
+    }
+    return 6 * f;
+}
+
+bool isFp16Safe(Architecture arch) {
+    switch (arch) {
+        case Architecture::Compact:  // convolutions and PReLU, values near the image range
+        case Architecture::RRDBNet:  // residuals scaled by 0.2 keep the trunk small
+        case Architecture::SPAN:     // inputs scaled to 0..255, still far below the FP16 limit
+            return true;
+    }
+    return false;
 }
 
 core::Result<Architecture> architectureFromName(std::string_view name) {
@@ -133,22 +195,66 @@ core::Result<Architecture> architectureFromName(std::string_view name) {
     if (key == "compact" || key == "srvggnetcompact") {
         return Architecture::Compact;
     }
+    if (key == "rrdbnet" || key == "esrgan" || key == "rrdb") {
+        return Architecture::RRDBNet;
+    }
+    if (key == "span") {
+        return Architecture::SPAN;
+    }
     return core::fail(core::ErrorCode::InvalidArgument,
                       fmt::format("Unknown architecture '{}'. Supported: {}.", name, kSupported));
 }
 
 std::string ArchSpec::describe() const {
-    return fmt::format("{} ({} features, {} convs, {}x)", architectureName(arch), numFeat, numConv,
-                       scale);
+    switch (arch) {
+        case Architecture::Compact:
+            return fmt::format("{} ({} features, {} convs, {}x)", architectureName(arch), numFeat,
+                               numConv, scale);
+        case Architecture::RRDBNet:
+            return fmt::format("{} ({} features, {} blocks, {} growth, {}x)",
+                               architectureName(arch), numFeat, numBlock, numGrow, scale);
+        case Architecture::SPAN:
+            return fmt::format("{} ({} features, {}x)", architectureName(arch), numFeat, scale);
+    }
+    return std::string(architectureName(arch));
+}
+
+StateDict canonicalizeKeys(StateDict weights) {
+    for (const std::string_view prefix : {"module.", "netG."}) {
+        const bool all =
+            !weights.empty() && std::all_of(weights.begin(), weights.end(), [&](const auto& item) {
+                return item.first.starts_with(prefix);
+            });
+        if (!all) {
+            continue;
+        }
+        StateDict stripped;
+        for (auto& [name, tensor] : weights) {
+            stripped.emplace(name.substr(prefix.size()), std::move(tensor));
+        }
+        weights = std::move(stripped);
+    }
+    return detail::renameEsrganKeys(std::move(weights));
 }
 
 core::Result<ArchSpec> detectArchitecture(const StateDict& weights, std::string_view source) {
-    return detectCompact(weights, source);
+    for (const auto detect : {detectCompact, detail::detectRrdb, detail::detectSpan}) {
+        if (auto spec = detect(weights)) {
+            return *spec;
+        }
+    }
+    return notSupported(weights, source);
 }
 
 std::map<std::string, std::vector<std::int64_t>, std::less<>> expectedTensors(
     const ArchSpec& spec) {
-    std::map<std::string, std::vector<std::int64_t>, std::less<>> out;
+    if (spec.arch == Architecture::RRDBNet) {
+        return detail::rrdbTensors(spec);
+    }
+    if (spec.arch == Architecture::SPAN) {
+        return detail::spanTensors(spec);
+    }
+    detail::ShapeMap out;
     const std::int64_t f = spec.numFeat;
     const std::int64_t lastOut = std::int64_t{spec.outChannels} * spec.scale * spec.scale;
     const int last = 2 * spec.numConv + 2;
@@ -157,10 +263,8 @@ std::map<std::string, std::vector<std::int64_t>, std::less<>> expectedTensors(
             out[fmt::format("body.{}.weight", i)] = {f};  // PReLU, one slope per channel
             continue;
         }
-        const std::int64_t in = i == 0 ? spec.inChannels : f;
-        const std::int64_t outCh = i == last ? lastOut : f;
-        out[fmt::format("body.{}.weight", i)] = {outCh, in, 3, 3};
-        out[fmt::format("body.{}.bias", i)] = {outCh};
+        detail::addConv(out, fmt::format("body.{}", i), i == 0 ? spec.inChannels : f,
+                        i == last ? lastOut : f, 3);
     }
     return out;
 }
@@ -198,13 +302,13 @@ core::Result<void> checkWeights(const ArchSpec& spec, const StateDict& weights,
     }
     std::vector<std::string> parts;
     if (!missing.empty()) {
-        parts.push_back("missing tensors: " + listSome(missing, kProblemsShown));
+        parts.push_back("missing tensors: " + detail::listSome(missing, kProblemsShown));
     }
     if (!unexpected.empty()) {
-        parts.push_back("unexpected tensors: " + listSome(unexpected, kProblemsShown));
+        parts.push_back("unexpected tensors: " + detail::listSome(unexpected, kProblemsShown));
     }
     if (!wrong.empty()) {
-        parts.push_back("wrong tensors: " + listSome(wrong, kProblemsShown));
+        parts.push_back("wrong tensors: " + detail::listSome(wrong, kProblemsShown));
     }
     return core::fail(
         core::ErrorCode::ModelMismatch,

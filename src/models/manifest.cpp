@@ -1,6 +1,8 @@
 #include "upscale/models/manifest.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cstdlib>
 #include <new>
 #include <set>
@@ -12,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "file_bytes.hpp"
+#include "upscale/core/logging.hpp"
+#include "upscale/core/paths.hpp"
 
 namespace upscale::models {
 
@@ -135,7 +139,8 @@ bool isRegularFile(const fs::path& path) {
 bool looksLikePath(std::string_view text) {
     const auto endsWith = [&](std::string_view ext) { return text.ends_with(ext); };
     return text.find('/') != std::string_view::npos || endsWith(".safetensors") ||
-           endsWith(".param") || endsWith(".bin") || endsWith(".pth");
+           endsWith(".param") || endsWith(".bin") || endsWith(".pth") || endsWith(".pt") ||
+           endsWith(".ckpt");
 }
 
 }  // namespace
@@ -164,6 +169,50 @@ core::Result<Manifest> loadManifest(const std::filesystem::path& manifestJson) {
     } catch (const Json::exception& e) {
         return badManifest(manifestJson, e.what());
     }
+}
+
+void addUserModels(Manifest& manifest, const std::filesystem::path& dir) {
+    static constexpr std::array<std::string_view, 5> kExtensions = {".safetensors", ".pth", ".pt",
+                                                                    ".ckpt", ".param"};
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string ext = it->path().extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (isRegularFile(it->path()) &&
+            std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end()) {
+            files.push_back(it->path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+        const std::string id = file.stem().string();
+        if (manifest.find(id) != nullptr) {
+            core::logger("models")->warn(
+                "The user model '{}' has the same name as another model and is not listed; "
+                "rename it, or give its path with --model.",
+                file.string());
+            continue;
+        }
+        ModelEntry entry;
+        entry.id = id;
+        entry.displayName = id;
+        entry.file = file.filename().string();
+        entry.source = "user models folder";
+        entry.path = file;
+        entry.user = true;
+        entry.scale = 0;
+        manifest.models.push_back(std::move(entry));
+    }
+}
+
+core::Result<Manifest> loadAvailableModels() {
+    auto manifest = loadManifest(bundledModelsDir() / "manifest.json");
+    if (manifest) {
+        addUserModels(*manifest, core::userModelsDir());
+    }
+    return manifest;
 }
 
 std::filesystem::path bundledModelsDir() {

@@ -12,6 +12,7 @@
 #include "upscale/core/logging.hpp"
 #include "upscale/core/sha256.hpp"
 #include "upscale/models/ncnn.hpp"
+#include "upscale/models/pytorch.hpp"
 #include "upscale/models/safetensors.hpp"
 
 namespace upscale::models {
@@ -85,6 +86,13 @@ core::Result<Loaded> loadAnyFormat(const fs::path& path) {
     if (looksLikeSafetensors(*bytes)) {
         return loadSafetensors(*bytes, path);
     }
+    if (looksLikePytorch(*bytes)) {
+        auto weights = parsePytorch(*bytes, path.string());
+        if (!weights) {
+            return tl::unexpected(weights.error());
+        }
+        return Loaded{std::move(*weights), {}, core::sha256Hex(*bytes)};
+    }
     if (looksLikeNcnnParam(*bytes)) {
         const fs::path bin = fs::path(path).replace_extension(".bin");
         auto binBytes = detail::readFileBytes(bin, "Weights file");
@@ -118,7 +126,7 @@ core::Result<Loaded> loadAnyFormat(const fs::path& path) {
     }
     return core::fail(core::ErrorCode::UnsupportedFormat,
                       fmt::format("'{}' is not a model file we can read. Supported: "
-                                  ".safetensors, ncnn .param/.bin.",
+                                  ".safetensors, PyTorch .pth/.pt/.ckpt, ncnn .param/.bin.",
                                   path.string()));
 }
 
@@ -160,6 +168,7 @@ core::Result<ModelFile> loadChecked(const fs::path& path) {
         return tl::unexpected(loaded.error());
     }
     const std::string source = path.string();
+    loaded->weights = canonicalizeKeys(std::move(loaded->weights));
     auto spec = detectArchitecture(loaded->weights, source);
     if (!spec) {
         return tl::unexpected(spec.error());
@@ -229,15 +238,20 @@ core::Result<ModelFile> convertModel(const std::filesystem::path& in,
                           fmt::format("Not enough memory to convert '{}'.", in.string()));
     }
     const ArchSpec& spec = model->spec;
-    const std::map<std::string, std::string> metadata = {
+    std::map<std::string, std::string> metadata = {
         {"format", "upscale-studio"},
         {"architecture", std::string(architectureName(spec.arch))},
         {"scale", std::to_string(spec.scale)},
         {"num_feat", std::to_string(spec.numFeat)},
-        {"num_conv", std::to_string(spec.numConv)},
         {"in_channels", std::to_string(spec.inChannels)},
         {"out_channels", std::to_string(spec.outChannels)},
     };
+    if (spec.arch == Architecture::Compact) {
+        metadata["num_conv"] = std::to_string(spec.numConv);
+    } else if (spec.arch == Architecture::RRDBNet) {
+        metadata["num_block"] = std::to_string(spec.numBlock);
+        metadata["num_grow_ch"] = std::to_string(spec.numGrow);
+    }
     if (auto written = writeSafetensors(out, model->weights, metadata); !written) {
         return tl::unexpected(written.error());
     }

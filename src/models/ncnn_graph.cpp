@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "upscale/models/ncnn.hpp"
+#include "ncnn_graph.hpp"
 
-namespace upscale::models {
+namespace upscale::models::detail {
 
 namespace {
 
@@ -31,13 +31,17 @@ std::string layerSummary(const NcnnModel& model) {
     return parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", "));
 }
 
+}  // namespace
+
 tl::unexpected<core::Error> unsupportedGraph(const NcnnModel& model, std::string_view source,
                                              std::string_view why) {
     return core::fail(core::ErrorCode::UnsupportedFormat,
                       fmt::format("'{}' holds an ncnn graph this program does not recognise ({}; "
-                                  "layers: {}). Supported: SRVGGNetCompact.",
+                                  "layers: {}). Supported: SRVGGNetCompact, RRDBNet.",
                                   source, why, layerSummary(model)));
 }
+
+namespace {
 
 float floatParam(const NcnnLayer& layer, int id, float fallback) {
     const auto it = layer.params.find(id);
@@ -53,9 +57,9 @@ float floatParam(const NcnnLayer& layer, int id, float fallback) {
     return fallback;
 }
 
-/// A 3x3, stride 1, dilation 1, padding 1 convolution with a bias and no fused activation:
-/// exactly what SRVGGNetCompact's Conv2d(c_in, c_out, 3, 1, 1) exports to.
-bool isCompactConv(const NcnnLayer& l) {
+}  // namespace
+
+bool isPaddedConv3x3(const NcnnLayer& l) {
     const int kw = l.intParam(1, 0);
     const int dilation = l.intParam(2, 1);
     const int stride = l.intParam(3, 1);
@@ -63,14 +67,23 @@ bool isCompactConv(const NcnnLayer& l) {
     return l.type == "Convolution" && kw == 3 && l.intParam(11, kw) == 3 && dilation == 1 &&
            l.intParam(12, dilation) == 1 && stride == 1 && l.intParam(13, stride) == 1 &&
            pad == 1 && l.intParam(14, pad) == 1 && l.intParam(15, pad) == 1 &&
-           l.intParam(16, l.intParam(14, pad)) == 1 && l.intParam(9, 0) == 0 &&
-           l.weights.size() == 2;
+           l.intParam(16, l.intParam(14, pad)) == 1 && l.weights.size() == 2;
+}
+
+namespace {
+
+/// A 3x3, stride 1, dilation 1, padding 1 convolution with a bias and no fused activation:
+/// exactly what SRVGGNetCompact's Conv2d(c_in, c_out, 3, 1, 1) exports to.
+bool isCompactConv(const NcnnLayer& l) {
+    return isPaddedConv3x3(l) && l.intParam(9, 0) == 0;
 }
 
 bool feeds(const NcnnLayer& from, const NcnnLayer& to) {
     return from.outputs.size() == 1 &&
            std::find(to.inputs.begin(), to.inputs.end(), from.outputs[0]) != to.inputs.end();
 }
+
+}  // namespace
 
 core::Result<StateDict> compactStateDict(const NcnnModel& model, std::string_view source) {
     std::vector<const NcnnLayer*> chain;  // Convolution, PReLU, ..., Convolution
@@ -144,11 +157,19 @@ core::Result<StateDict> compactStateDict(const NcnnModel& model, std::string_vie
     return dict;
 }
 
-}  // namespace
+}  // namespace upscale::models::detail
+
+namespace upscale::models {
+
+using detail::compactStateDict;
+using detail::rrdbStateDict;
 
 core::Result<StateDict> ncnnToStateDict(const NcnnModel& model, std::string_view source) {
     try {
-        return compactStateDict(model, source);
+        // RRDBNet graphs are told apart by their dense-block concatenations.
+        const bool dense = std::any_of(model.layers.begin(), model.layers.end(),
+                                       [](const NcnnLayer& l) { return l.type == "Concat"; });
+        return dense ? rrdbStateDict(model, source) : compactStateDict(model, source);
     } catch (const std::bad_alloc&) {
         return core::fail(core::ErrorCode::OutOfMemory,
                           fmt::format("'{}' is too large to load into memory.", source));

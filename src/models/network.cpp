@@ -6,6 +6,8 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include "compact.hpp"
+#include "rrdb.hpp"
+#include "span.hpp"
 
 namespace upscale::models {
 
@@ -15,6 +17,10 @@ std::shared_ptr<Network> makeNetwork(const ArchSpec& spec) {
     switch (spec.arch) {
         case Architecture::Compact:
             return std::make_shared<CompactNet>(spec);
+        case Architecture::RRDBNet:
+            return std::make_shared<RrdbNet>(spec);
+        case Architecture::SPAN:
+            return std::make_shared<SpanNet>(spec);
     }
     return nullptr;
 }
@@ -77,6 +83,7 @@ core::Result<std::shared_ptr<Network>> buildNetwork(const ModelFile& model) {
                              .clone();
             item.value().set_data(value);
         }
+        net->finishLoading();
     } catch (const c10::Error& e) {
         return core::fail(core::ErrorCode::Internal,
                           fmt::format("'{}': building the network failed: {}", source,

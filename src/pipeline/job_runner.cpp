@@ -83,7 +83,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
         return core::fail(valid.error());
     }
 
-    auto manifest = models::loadManifest(models::bundledModelsDir() / "manifest.json");
+    auto manifest = models::loadAvailableModels();
     if (!manifest) {
         return core::fail(manifest.error());
     }

@@ -190,6 +190,48 @@ TEST_F(Cli, ConvertTurnsAnNcnnModelIntoSafetensorsThatUpscales) {
     EXPECT_TRUE(fs::exists(m_dir / "c_x4.png"));
 }
 
+TEST_F(Cli, UserModelsAreListedWithTheirDetailsAndUsableByName) {
+    const auto models = m_dir / "data" / "upscale-studio" / "models";
+    const auto data = fs::path(UPSCALE_TEST_DATA_DIR) / "models";
+    fs::create_directories(models);
+    fs::copy_file(data / "rrdb-x2.pth", models / "tiny-esrgan.pth");
+    fs::copy_file(data / "span-x4-legacy.pth", models / "tiny-span.pth");
+    fs::copy_file(data / "hostile-system.pth", models / "hostile.pth");
+
+    auto run = upscaleCli("--list-models -v");
+    ASSERT_EQ(run.code, 0) << run.output;
+    // After the bundled models, in name order, marked as the user's.
+    const auto bundled = run.output.find("realesr-animevideov3");
+    const auto esrgan = run.output.find("tiny-esrgan                  tiny-esrgan (user model)");
+    ASSERT_NE(esrgan, std::string::npos) << run.output;
+    EXPECT_LT(bundled, esrgan);
+    EXPECT_LT(run.output.find("hostile"), esrgan);
+    EXPECT_NE(run.output.find("    architecture: RRDBNet (8 features, 1 blocks, 4 growth, 2x)\n"
+                              "    scale: 2x\n"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("    architecture: SPAN (4 features, 4x)"), std::string::npos);
+    EXPECT_NE(run.output.find("    dtype: F32\n    fp16-safe: yes\n"), std::string::npos);
+    EXPECT_NE(run.output.find("cannot be loaded: '" + (models / "hostile.pth").string() +
+                              "' asks for the Python object 'posix.system'"),
+              std::string::npos)
+        << run.output;
+
+    const auto in = sample("rocket.png");
+    run = upscaleCli("-m tiny-esrgan " + quote(in.string()));
+    ASSERT_EQ(run.code, 0) << run.output;
+    auto img = media::readImage(m_dir / "rocket_x2.png");
+    ASSERT_TRUE(img.has_value());
+    EXPECT_EQ(img->width(), 128);
+
+    // A hostile model fails with its reason; nothing else happens.
+    run =
+        upscaleCli("-m hostile " + quote(in.string()) + " -o " + quote((m_dir / "h.png").string()));
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find("'posix.system'"), std::string::npos) << run.output;
+    EXPECT_FALSE(fs::exists(m_dir / "h.png"));
+}
+
 TEST_F(Cli, OneWorkerBatchOneAndFourWorkersBatchEightWriteIdenticalFiles) {
     fs::create_directories(m_dir / "in");
     for (int i = 0; i < 5; ++i) {

@@ -26,8 +26,11 @@ TEST(Architecture, NamesAndAliases) {
         ASSERT_TRUE(arch) << name;
         EXPECT_EQ(*arch, Architecture::Compact);
     }
-    const auto unknown = architectureFromName("RRDBNet");
+    EXPECT_EQ(architectureFromName("ESRGAN"), Architecture::RRDBNet);
+    EXPECT_EQ(architectureFromName("span"), Architecture::SPAN);
+    const auto unknown = architectureFromName("SwinIR");
     ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("SwinIR"), std::string::npos);
     EXPECT_NE(unknown.error().message.find("RRDBNet"), std::string::npos);
 }
 
@@ -78,8 +81,10 @@ TEST(Architecture, ForeignKeysAreUnsupported) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
     EXPECT_EQ(r.error().message,
-              "'esrgan.pth' is not a supported architecture (keys: conv_first.bias, "
-              "conv_first.weight). Supported: SRVGGNetCompact.");
+              "'esrgan.pth' has an unsupported architecture (keys: conv_first.bias [1], "
+              "conv_first.weight [1, 3, 3, 3]). Supported: SRVGGNetCompact (Real-ESRGAN "
+              "Compact), RRDBNet (ESRGAN and Real-ESRGAN, in BasicSR, original ESRGAN or BSRGAN "
+              "key style), SPAN.");
     EXPECT_FALSE(detectArchitecture({}, "empty"));
 }
 
@@ -118,4 +123,17 @@ TEST(Architecture, ListsOnlyAFewProblems) {
     const auto r = checkWeights(ArchSpec{}, {}, "nothing");
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("(and 48 more)"), std::string::npos) << r.error().message;
+}
+
+TEST(Architecture, PeakActivationsGrowWithTheResolutionTheNetworkWorksAt) {
+    ArchSpec compact;
+    EXPECT_EQ(peakActivationsPerPixel(compact), 6 * 64);
+    ArchSpec rrdb{
+        .arch = Architecture::RRDBNet, .numFeat = 64, .numConv = 0, .numBlock = 23, .numGrow = 32};
+    // conv_up2 works at 4x4 pixels per input pixel: input and output, 64 channels each.
+    EXPECT_EQ(peakActivationsPerPixel(rrdb), 2 * 64 * 16 + 2 * (64 + 4 * 32));
+    rrdb.unshuffle = 4;  // the x1 variant works at input resolution
+    EXPECT_EQ(peakActivationsPerPixel(rrdb), 2 * 64 + 2 * (64 + 4 * 32));
+    const ArchSpec span{.arch = Architecture::SPAN, .numFeat = 48};
+    EXPECT_EQ(peakActivationsPerPixel(span), 8 * 48);
 }

@@ -57,7 +57,7 @@ private:
 
 TEST(Manifest, LoadsTheBundledModels) {
     const Manifest manifest = bundled();
-    ASSERT_EQ(manifest.models.size(), 2u);
+    ASSERT_EQ(manifest.models.size(), 3u);
     const ModelEntry& first = manifest.models[0];
     EXPECT_EQ(first.id, "realesr-animevideov3");
     EXPECT_EQ(first.displayName, "Real-ESRGAN AnimeVideo v3 (Recommended)");
@@ -140,8 +140,8 @@ TEST(Manifest, UnknownIdListsTheAvailableOnes) {
     EXPECT_EQ(r.error().code, ErrorCode::NotFound);
     EXPECT_EQ(r.error().message,
               "Unknown model 'realesrgan-x9'. Available models: realesr-animevideov3, "
-              "realesr-general-x4v3. Use --list-models to see them, or give the path to a model "
-              "file.");
+              "realesr-general-x4v3, realesrgan-x4plus-anime. Use --list-models to see them, or "
+              "give the path to a model file.");
 }
 
 TEST(Manifest, MissingPathIsNotFound) {
@@ -163,4 +163,38 @@ TEST(Manifest, BundledDirHonoursTheEnvironment) {
         EXPECT_TRUE(std::filesystem::exists(bundledModelsDir() / "manifest.json"))
             << bundledModelsDir();
     }
+}
+
+TEST(UserModels, ModelFilesInTheFolderAreAddedAfterTheBundledOnesByName) {
+    auto manifest = loadManifest(test::bundledModels() / "manifest.json");
+    ASSERT_TRUE(manifest);
+    const std::size_t bundled = manifest->models.size();
+    test::ScratchDir dir;
+    for (const char* name : {"b-model.PTH", "a-model.safetensors", "notes.txt", "c.ckpt",
+                             "realesr-animevideov3.pth", "weights.bin"}) {
+        test::writeText(dir / name, "x");
+    }
+    std::filesystem::create_directories(dir / "folder.pth");
+    addUserModels(*manifest, dir.path());
+
+    ASSERT_EQ(manifest->models.size(), bundled + 3);
+    const ModelEntry& first = manifest->models[bundled];
+    EXPECT_EQ(first.id, "a-model");
+    EXPECT_TRUE(first.user);
+    EXPECT_TRUE(first.sha256.empty());
+    EXPECT_EQ(first.path, dir / "a-model.safetensors");
+    EXPECT_EQ(manifest->models[bundled + 1].id, "b-model");
+    EXPECT_EQ(manifest->models[bundled + 2].id, "c");
+    // The bundled model keeps its name; the user's file of the same name is not listed.
+    EXPECT_FALSE(manifest->find("realesr-animevideov3")->user);
+
+    const auto ref = resolveModel("b-model", *manifest);
+    ASSERT_TRUE(ref) << ref.error().message;
+    EXPECT_EQ(ref->file, dir / "b-model.PTH");
+}
+
+TEST(UserModels, AMissingFolderAddsNothing) {
+    Manifest manifest;
+    addUserModels(manifest, "/nonexistent/upscale-studio/models");
+    EXPECT_TRUE(manifest.models.empty());
 }

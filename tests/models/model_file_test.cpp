@@ -20,7 +20,12 @@ TEST(ModelFile, BundledModelsLoadAndMatchTheManifest) {
         EXPECT_EQ(architectureName(model->spec.arch), entry.architecture);
         EXPECT_EQ(model->spec.scale, entry.scale);
         EXPECT_EQ(model->spec.numFeat, 64);
-        EXPECT_EQ(model->spec.numConv, entry.id == "realesr-animevideov3" ? 16 : 32);
+        if (entry.id == "realesrgan-x4plus-anime") {
+            EXPECT_EQ(model->spec.numBlock, 6);
+            EXPECT_EQ(model->spec.numGrow, 32);
+        } else {
+            EXPECT_EQ(model->spec.numConv, entry.id == "realesr-animevideov3" ? 16 : 32);
+        }
         EXPECT_EQ(model->metadata.at("format"), "upscale-studio");
         for (const auto& [name, tensor] : model->weights) {
             EXPECT_EQ(tensor.dtype, DType::F16) << name;
@@ -58,7 +63,7 @@ TEST(ModelFile, MissingAndUnknownFiles) {
         EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
         EXPECT_EQ(r.error().message, "'" + path.string() +
                                          "' is not a model file we can read. Supported: "
-                                         ".safetensors, ncnn .param/.bin.");
+                                         ".safetensors, PyTorch .pth/.pt/.ckpt, ncnn .param/.bin.");
     }
 }
 

@@ -64,6 +64,11 @@ inline std::filesystem::path fixtureBin() {
     return std::filesystem::path(UPSCALE_TEST_DATA_DIR) / "models" / "realesr-animevideov3-x4.bin";
 }
 
+/// A file of tests/data/models/ (the fixtures of scripts/make-model-fixtures.py and others).
+inline std::filesystem::path modelFixture(const std::string& name) {
+    return std::filesystem::path(UPSCALE_TEST_DATA_DIR) / "models" / name;
+}
+
 inline std::filesystem::path bundledModels() {
     return std::filesystem::path(UPSCALE_TEST_MODELS_DIR);
 }

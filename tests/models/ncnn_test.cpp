@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 
 #include "model_test_util.hpp"
+#include "upscale/models/model_file.hpp"
 #include "upscale/models/ncnn.hpp"
+#include "upscale/models/safetensors.hpp"
 
 using namespace upscale::models;
 using upscale::core::ErrorCode;
@@ -237,4 +239,36 @@ TEST(Ncnn, MissingBinIsNotFound) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::NotFound);
     EXPECT_NE(r.error().message.find("lonely.bin"), std::string::npos);
+}
+
+TEST(Ncnn, RrdbNetGraphMapsToBasicsrNames) {
+    // scripts/make-model-fixtures.py writes rrdb-x4 both as safetensors and in ncnn form (fused
+    // LeakyReLUs, Concat, Eltwise, Interp): the two must hold the same tensors under one name.
+    const auto ncnn = loadModelFile(test::modelFixture("rrdb-x4.param"));
+    ASSERT_TRUE(ncnn) << ncnn.error().message;
+    EXPECT_EQ(ncnn->spec.describe(), "RRDBNet (8 features, 2 blocks, 4 growth, 4x)");
+    const auto reference = readSafetensors(test::modelFixture("rrdb-x4.safetensors"));
+    ASSERT_TRUE(reference);
+    ASSERT_EQ(ncnn->weights.size(), reference->tensors.size());
+    for (const auto& [name, tensor] : reference->tensors) {
+        const auto it = ncnn->weights.find(name);
+        ASSERT_NE(it, ncnn->weights.end()) << name;
+        EXPECT_EQ(it->second.shape, tensor.shape) << name;
+        EXPECT_EQ(it->second.data, tensor.data) << name;
+    }
+}
+
+TEST(Ncnn, RrdbNetGraphWithAStrayLayerIsUnsupported) {
+    const auto paramBytes = test::readBytes(test::modelFixture("rrdb-x4.param"));
+    std::string text(paramBytes.begin(), paramBytes.end());
+    text.replace(text.find("BinaryOp trunk_add"), 8, "Softmax ");
+    const auto bin = test::readBytes(test::modelFixture("rrdb-x4.bin"));
+    const auto graph = parseNcnn(text, bin, "stray.param");
+    ASSERT_TRUE(graph) << graph.error().message;
+    const auto r = ncnnToStateDict(*graph, "stray.param");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
+    EXPECT_NE(r.error().message.find("layer 'trunk_add' has type Softmax"), std::string::npos)
+        << r.error().message;
+    EXPECT_NE(r.error().message.find("Supported: SRVGGNetCompact, RRDBNet"), std::string::npos);
 }

@@ -65,7 +65,9 @@ INSTANTIATE_TEST_SUITE_P(BundledModels, Golden,
                          testing::Values(GoldenCase{"coffee_crop", "realesr-animevideov3"},
                                          GoldenCase{"rocket_crop", "realesr-animevideov3"},
                                          GoldenCase{"coffee_crop", "realesr-general-x4v3"},
-                                         GoldenCase{"rocket_crop", "realesr-general-x4v3"}),
+                                         GoldenCase{"rocket_crop", "realesr-general-x4v3"},
+                                         GoldenCase{"coffee_crop", "realesrgan-x4plus-anime"},
+                                         GoldenCase{"rocket_crop", "realesrgan-x4plus-anime"}),
                          [](const testing::TestParamInfo<GoldenCase>& info) {
                              std::string name = info.param.image + "_" + info.param.model;
                              std::replace_if(

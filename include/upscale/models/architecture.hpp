@@ -12,9 +12,9 @@
 
 namespace upscale::models {
 
-enum class Architecture { Compact };
+enum class Architecture { Compact, RRDBNet, SPAN };
 
-/// "SRVGGNetCompact"
+/// "SRVGGNetCompact", "RRDBNet", "SPAN"
 [[nodiscard]] std::string_view architectureName(Architecture arch);
 [[nodiscard]] core::Result<Architecture> architectureFromName(std::string_view name);
 
@@ -23,13 +23,35 @@ struct ArchSpec {
     int inChannels = 3;
     int outChannels = 3;
     int numFeat = 64;
-    int numConv = 16;
+    int numConv = 16;  ///< Compact: body convolutions between the first and the last
     int scale = 4;
+    int numBlock = 0;       ///< RRDBNet: residual-in-residual dense blocks
+    int numGrow = 0;        ///< RRDBNet: growth channels of each dense block
+    int numUpsample = 2;    ///< RRDBNet: nearest 2x upsampling convolutions (conv_up1, ...)
+    int unshuffle = 1;      ///< RRDBNet: pixel-unshuffle factor of the input (1, 2 or 4)
+    bool normalize = true;  ///< SPAN: subtract the RGB mean and scale by 255 first
 
-    /// "SRVGGNetCompact (64 features, 16 convs, 4x)"
+    /// "SRVGGNetCompact (64 features, 16 convs, 4x)", "RRDBNet (64 features, 23 blocks, 32
+    /// growth, 4x)", "SPAN (48 features, 4x)"
     [[nodiscard]] std::string describe() const;
     bool operator==(const ArchSpec&) const = default;
 };
+
+/// Feature values alive at once at the peak of a forward pass, per input pixel: what a tile of
+/// the input costs in activation memory (times the element size). An estimate for tile sizing.
+[[nodiscard]] std::int64_t peakActivationsPerPixel(const ArchSpec& spec);
+
+/// Whether the architecture runs in half precision without overflow or visible loss: its
+/// activations stay far below FP16's 65504 and it has no normalisation layers that need FP32
+/// accumulation. True for every architecture supported so far.
+[[nodiscard]] bool isFp16Safe(Architecture arch);
+
+/// Puts equivalent spellings of the same weights under one set of names: strips a "module." or
+/// "netG." prefix that every key has (left by multi-GPU training and GAN trainers), and renames
+/// the original ESRGAN keys ("model.0", "model.1.sub.N.RDB1.conv1.0", ...) and BSRGAN keys
+/// ("RRDB_trunk.N", "trunk_conv", ...) to BasicSR's RRDBNet names ("conv_first",
+/// "body.N.rdb1.conv1", ...).
+[[nodiscard]] StateDict canonicalizeKeys(StateDict weights);
 
 /// Detects the architecture; UnsupportedFormat (listing a few keys and the supported
 /// architectures) when the keys match none.

@@ -17,13 +17,16 @@ struct ModelEntry {
     std::string displayName;
     std::string file;  ///< relative to the manifest's folder
     std::string architecture;
-    int scale = 4;
+    int scale = 4;  ///< the native scale; 0 for a user model (known once loaded)
     std::string sha256;
     std::string licence;
     std::string source;
     std::string description;
     bool recommended = false;
     std::filesystem::path path;  ///< file resolved against the manifest's folder
+    /// Found in the user's models folder rather than bundled: no pinned sha256, and the
+    /// architecture and scale are only known once the file is loaded.
+    bool user = false;
 };
 
 struct Manifest {
@@ -36,6 +39,15 @@ struct Manifest {
 };
 
 [[nodiscard]] core::Result<Manifest> loadManifest(const std::filesystem::path& manifestJson);
+
+/// Appends the model files directly inside `dir` (.safetensors, .pth, .pt, .ckpt, and ncnn
+/// .param) as user models named by their file's stem, in name order. A name a bundled model
+/// already has is skipped with a warning (the file can still be given by its path). A missing
+/// folder adds nothing. Nothing is loaded here.
+void addUserModels(Manifest& manifest, const std::filesystem::path& dir);
+
+/// The bundled manifest plus the models in core::userModelsDir(): what the product offers.
+[[nodiscard]] core::Result<Manifest> loadAvailableModels();
 
 /// Where the bundled models are: $UPSCALE_MODELS_DIR; else <exe>/../share/upscale-studio/models
 /// when installed; else the source tree's models/ folder.

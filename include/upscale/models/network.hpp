@@ -22,6 +22,9 @@ public:
     /// How many input pixels on each side influence one output pixel: the context a tile needs
     /// for a seamless result.
     [[nodiscard]] virtual int receptiveRadius() const = 0;
+    /// Called by buildNetwork once the file's weights are in: derives what the architecture
+    /// computes from them (nothing, for most).
+    virtual void finishLoading() {}
 };
 
 /// The LibTorch dtype of a StateDict dtype.

@@ -1,0 +1,49 @@
+#pragma once
+// Shared by the per-architecture detection files: the error for unrecognised weights and small
+// helpers to read shapes.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "upscale/models/architecture.hpp"
+
+namespace upscale::models::detail {
+
+using ShapeMap = std::map<std::string, std::vector<std::int64_t>, std::less<>>;
+
+/// "a, b, c" or "a, b, c, d, e (and 3 more)".
+[[nodiscard]] std::string listSome(const std::vector<std::string>& items, std::size_t limit);
+
+/// UnsupportedFormat listing a few keys that identify the file and the supported architectures.
+[[nodiscard]] tl::unexpected<core::Error> notSupported(const StateDict& weights,
+                                                       std::string_view source);
+
+/// The shape of a tensor when it exists with `rank` dimensions, all of them fitting an int.
+[[nodiscard]] std::optional<std::vector<std::int64_t>> shapeOf(const StateDict& weights,
+                                                               std::string_view key,
+                                                               std::size_t rank);
+
+/// The N of a "<prefix>N.<rest>" key, or -1.
+[[nodiscard]] int indexAfter(std::string_view key, std::string_view prefix);
+
+/// Output channels and scale of a pixel-shuffle head with `channels` outputs: the first out_ch
+/// of [in_ch, 3, 4, 1] leaving a perfect square s^2. False when none does.
+[[nodiscard]] bool splitShuffle(std::int64_t channels, std::int64_t inChannels, int& outChannels,
+                                int& scale);
+
+/// Adds a 2-D convolution's weight [out, in, k, k] and bias [out].
+void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
+             std::int64_t kernel);
+
+[[nodiscard]] std::optional<ArchSpec> detectRrdb(const StateDict& weights);
+[[nodiscard]] ShapeMap rrdbTensors(const ArchSpec& spec);
+[[nodiscard]] StateDict renameEsrganKeys(StateDict weights);
+
+[[nodiscard]] std::optional<ArchSpec> detectSpan(const StateDict& weights);
+[[nodiscard]] ShapeMap spanTensors(const ArchSpec& spec);
+
+}  // namespace upscale::models::detail
