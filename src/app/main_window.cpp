@@ -16,6 +16,7 @@
 #include "upscale/app/queue_widget.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/media/image_io.hpp"
+#include "upscale/media/video.hpp"
 
 namespace upscale::app {
 
@@ -327,12 +328,14 @@ void MainWindow::showError(const QString& title, const QString& message) {
 
 void MainWindow::addFiles() {
     QStringList patterns;
-    for (const auto& extension : media::imageExtensions()) {
-        patterns.append(QStringLiteral("*") + QString::fromStdString(extension));
+    for (const auto* list : {&media::imageExtensions(), &media::videoExtensions()}) {
+        for (const auto& extension : *list) {
+            patterns.append(QStringLiteral("*") + QString::fromStdString(extension));
+        }
     }
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Add files"), m_lastInputDir,
-        tr("Images (%1);;All files (*)").arg(patterns.join(QLatin1Char(' '))));
+        tr("Images and videos (%1);;All files (*)").arg(patterns.join(QLatin1Char(' '))));
     if (!files.isEmpty()) {
         m_lastInputDir = QFileInfo(files.front()).absolutePath();
         m_ui->queue->addPaths(files);

@@ -121,7 +121,8 @@ void ModelPicker::onActivated(int index) {
     }
     setCurrentIndex(std::max(findData(m_current), 0));
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Add model"), QString(), tr("Model files (*.safetensors *.param);;All files (*)"));
+        this, tr("Add model"), QString(),
+        tr("Model files (*.safetensors *.pth *.pt *.ckpt *.param);;All files (*)"));
     if (!path.isEmpty()) {
         addModelFile(path);
     }

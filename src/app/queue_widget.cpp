@@ -13,6 +13,7 @@
 
 #include "ui_queue_widget.h"
 #include "upscale/media/image_io.hpp"
+#include "upscale/media/video.hpp"
 
 namespace upscale::app {
 
@@ -20,8 +21,10 @@ namespace {
 
 enum Column { kFile, kStatus, kSizeIn, kSizeOut, kColumnCount };
 
-bool isImage(const QString& path) {
-    return media::hasImageExtension(std::filesystem::path(path.toStdString()));
+/// Images and videos are what the queue takes; other files in a dropped folder are skipped.
+bool isMedia(const QString& path) {
+    const std::filesystem::path p(path.toStdString());
+    return media::hasImageExtension(p) || media::hasVideoExtension(p);
 }
 
 QString sizeText(QSize size) {
@@ -55,11 +58,11 @@ int QueueWidget::addPaths(const QStringList& paths) {
             const auto children =
                 QDir(path).entryInfoList(QDir::Files | QDir::Readable, QDir::Name);
             for (const QFileInfo& child : children) {
-                if (isImage(child.filePath())) {
+                if (isMedia(child.filePath())) {
                     files.append(child.absoluteFilePath());
                 }
             }
-        } else if (isImage(path)) {
+        } else if (isMedia(path)) {
             files.append(info.absoluteFilePath());
         }
     }

@@ -15,36 +15,40 @@ using namespace upscale;
 using upscale::test::AppTest;
 using upscale::test::dropUrls;
 
-TEST_F(AppTest, DropOfTwoImagesAndAFolderFillsTheQueue) {
+TEST_F(AppTest, DropOfTwoImagesAVideoAndAFolderFillsTheQueue) {
     const QString a = writeImage("a.png");
     const QString b = writeImage("b.jpg");
     writeImage("folder/d.png");
     writeImage("folder/c.bmp");
     std::ofstream(m_dir / "folder" / "notes.txt") << "not an image";
+    std::ofstream(m_dir / "folder" / "clip.mkv") << "a video, by its name";
+    std::ofstream(m_dir / "v.mp4") << "a video, by its name";
     app::MainWindow window;
     auto& queue = *window.queue();
     QSignalSpy counted(&queue, &app::QueueWidget::countChanged);
 
-    dropUrls(queue, {a, b, dir("folder")});
+    dropUrls(queue, {a, b, dir("v.mp4"), dir("folder")});
 
-    ASSERT_EQ(queue.entries().size(), 4);
+    ASSERT_EQ(queue.entries().size(), 6);
     EXPECT_EQ(queue.entries()[0].input, a);
     EXPECT_EQ(queue.entries()[1].input, b);
-    // A folder adds its images in name order and skips what is not an image.
-    EXPECT_TRUE(queue.entries()[2].input.endsWith(QStringLiteral("folder/c.bmp")));
-    EXPECT_TRUE(queue.entries()[3].input.endsWith(QStringLiteral("folder/d.png")));
+    EXPECT_TRUE(queue.entries()[2].input.endsWith(QStringLiteral("v.mp4")));
+    // A folder adds its images and videos in name order and skips everything else.
+    EXPECT_TRUE(queue.entries()[3].input.endsWith(QStringLiteral("folder/c.bmp")));
+    EXPECT_TRUE(queue.entries()[4].input.endsWith(QStringLiteral("folder/clip.mkv")));
+    EXPECT_TRUE(queue.entries()[5].input.endsWith(QStringLiteral("folder/d.png")));
     for (const auto& entry : queue.entries()) {
         EXPECT_EQ(entry.status, app::QueueEntry::Status::Waiting);
     }
     ASSERT_EQ(counted.size(), 1);
-    EXPECT_EQ(counted.front().front().toInt(), 4);
+    EXPECT_EQ(counted.front().front().toInt(), 6);
 
     // Dropping the same files again adds nothing; remove and clear empty it.
     dropUrls(queue, {a});
-    EXPECT_EQ(queue.entries().size(), 4);
+    EXPECT_EQ(queue.entries().size(), 6);
     queue.setCurrentRow(0);
     queue.removeSelected();
-    ASSERT_EQ(queue.entries().size(), 3);
+    ASSERT_EQ(queue.entries().size(), 5);
     EXPECT_EQ(queue.entries()[0].input, b);
     queue.clear();
     EXPECT_TRUE(queue.entries().isEmpty());

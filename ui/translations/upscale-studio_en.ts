@@ -270,7 +270,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Images (%1);;All files (*)</source>
+        <source>Images and videos (%1);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -313,7 +313,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Model files (*.safetensors *.param);;All files (*)</source>
+        <source>Model files (*.safetensors *.pth *.pt *.ckpt *.param);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -270,8 +270,8 @@
         <translation>Ajouter des fichiers</translation>
     </message>
     <message>
-        <source>Images (%1);;All files (*)</source>
-        <translation>Images (%1);;Tous les fichiers (*)</translation>
+        <source>Images and videos (%1);;All files (*)</source>
+        <translation>Images et vidéos (%1);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>Add folder</source>
@@ -313,8 +313,8 @@
         <translation>Ajouter un modèle</translation>
     </message>
     <message>
-        <source>Model files (*.safetensors *.param);;All files (*)</source>
-        <translation>Fichiers de modèle (*.safetensors *.param);;Tous les fichiers (*)</translation>
+        <source>Model files (*.safetensors *.pth *.pt *.ckpt *.param);;All files (*)</source>
+        <translation>Fichiers de modèle (*.safetensors *.pth *.pt *.ckpt *.param);;Tous les fichiers (*)</translation>
     </message>
 </context>
 <context>
