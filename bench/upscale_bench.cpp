@@ -210,10 +210,9 @@ int main(int argc, char** argv) {
     double flopsPerFrame = 0.0;
     if (info.spec.arch == models::Architecture::Compact) {
         const double f = info.spec.numFeat;
-        const double perPixel =
-            2.0 * 9.0 *
-            (info.spec.inChannels * f + info.spec.numConv * f * f +
-             f * info.spec.outChannels * info.spec.scale * info.spec.scale);
+        const double perPixel = 2.0 * 9.0 *
+                                (info.spec.inChannels * f + info.spec.numConv * f * f +
+                                 f * info.spec.outChannels * info.spec.scale * info.spec.scale);
         flopsPerFrame = perPixel * o.width * o.height;
     }
 
