@@ -3,6 +3,7 @@
 # Presets are in CMakePresets.json; the default is "release".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/ccache-env.sh
 preset=${1:-release}
 shift || true
 cmake --preset "$preset" >/dev/null

@@ -10,6 +10,7 @@ seconds="${FUZZ_SECONDS:-60}"
 build=build/fuzz
 data=tests/data/models
 
+source scripts/ccache-env.sh
 # -O1 with line tables: quick to build, fast enough to fuzz, and readable stack traces.
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None \
     -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" -DUPSCALE_BUILD_FUZZERS=ON \
