@@ -206,15 +206,7 @@ int main(int argc, char** argv) {
         bare += profiled.front()->timeBareForward(b);
     }
     const double efficiency = o.workers == 1 ? bare / total : bare / stages.total;
-    // Multiply-adds of the convolutions, two FLOPs each, per input pixel (Compact only).
-    double flopsPerFrame = 0.0;
-    if (info.spec.arch == models::Architecture::Compact) {
-        const double f = info.spec.numFeat;
-        const double perPixel = 2.0 * 9.0 *
-                                (info.spec.inChannels * f + info.spec.numConv * f * f +
-                                 f * info.spec.outChannels * info.spec.scale * info.spec.scale);
-        flopsPerFrame = perPixel * o.width * o.height;
-    }
+    const double flopsPerFrame = models::flopsPerInputPixel(info.spec) * o.width * o.height;
 
     nlohmann::ordered_json j;
     j["model"] = info.modelName;

@@ -29,6 +29,7 @@ AppSettings AppSettings::load() {
     s.format = store.value("format").toString();
     s.namePattern = store.value("namePattern").toString();
     s.lastInputDir = store.value("lastInputDir").toString();
+    s.interruptedQueue = store.value("interruptedQueue").toStringList();
     s.language = store.value("language").toString();
     s.advancedExpanded = store.value("window/advancedExpanded", false).toBool();
     s.geometry = store.value("window/geometry").toByteArray();
@@ -52,6 +53,7 @@ void AppSettings::save() const {
     store.setValue("format", format);
     store.setValue("namePattern", namePattern);
     store.setValue("lastInputDir", lastInputDir);
+    store.setValue("interruptedQueue", interruptedQueue);
     store.setValue("language", language);
     store.setValue("window/advancedExpanded", advancedExpanded);
     store.setValue("window/geometry", geometry);

@@ -44,6 +44,32 @@ MainWindow::MainWindow(QWidget* parent)
     fillFormats();
     applySettings(settings);
     connectSignals();
+    m_interruptedQueue = settings.interruptedQueue;
+    offerResume(settings.interruptedQueue);
+}
+
+void MainWindow::offerResume(const QStringList& inputs) {
+    if (inputs.isEmpty()) {
+        return;
+    }
+    QStringList missing;
+    for (const QString& input : inputs) {
+        const bool queued =
+            std::any_of(m_ui->queue->entries().begin(), m_ui->queue->entries().end(),
+                        [&](const QueueEntry& e) { return e.input == input; });
+        if (!queued) {
+            missing << input;
+        }
+    }
+    m_ui->queue->addPaths(missing);
+    m_ui->resumeButton->setVisible(true);
+    statusBar()->showMessage(
+        tr("A job of %n item(s) was interrupted. Press Resume to continue it where it stopped.",
+           nullptr, static_cast<int>(inputs.size())));
+}
+
+bool MainWindow::canResume() const {
+    return !m_ui->resumeButton->isHidden();
 }
 
 MainWindow::~MainWindow() = default;
@@ -69,6 +95,7 @@ void MainWindow::connectSignals() {
     connect(m_ui->aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
     connect(m_ui->browseOutputButton, &QToolButton::clicked, this, &MainWindow::chooseOutputFolder);
     connect(m_ui->startButton, &QPushButton::clicked, this, &MainWindow::startJob);
+    connect(m_ui->resumeButton, &QPushButton::clicked, this, &MainWindow::resumeJob);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &MainWindow::cancelJob);
 
     connect(m_ui->queue, &QueueWidget::currentEntryChanged, this, &MainWindow::showPreview);
@@ -117,6 +144,7 @@ void MainWindow::saveSettings() const {
     s.format = m_ui->formatCombo->currentData().toString();
     s.namePattern = m_ui->nameEdit->text();
     s.lastInputDir = m_lastInputDir;
+    s.interruptedQueue = m_interruptedQueue;
     s.language = m_languageSetting;
     s.advancedExpanded = m_ui->advanced->isExpanded();
     s.geometry = saveGeometry();
@@ -138,6 +166,14 @@ void MainWindow::fillFormats() {
 }
 
 bool MainWindow::startJob() {
+    return runQueue(false);
+}
+
+bool MainWindow::resumeJob() {
+    return runQueue(true);
+}
+
+bool MainWindow::runQueue(bool resume) {
     if (m_controller->isRunning()) {
         return false;
     }
@@ -173,7 +209,15 @@ bool MainWindow::startJob() {
         job.namePattern = pattern.toStdString();
     }
     job.engine = m_ui->advanced->engineSettings();
+    job.resume = resume;
 
+    // Until the job ends, its queue and settings are stored as interrupted, so that a crash or
+    // a power cut offers Resume at the next start.
+    m_interruptedQueue.clear();
+    for (const auto& input : job.inputs) {
+        m_interruptedQueue << QString::fromStdString(input.string());
+    }
+    saveSettings();
     m_jobRows = rows;
     m_itemsDone = 0;
     m_jobClock.start();
@@ -225,6 +269,7 @@ LogPanel* MainWindow::logPanel() const {
 
 void MainWindow::onRunningChanged(bool running) {
     m_ui->startButton->setEnabled(!running);
+    m_ui->resumeButton->setEnabled(!running);
     m_ui->cancelButton->setEnabled(running);
     m_ui->modelPicker->setEnabled(!running);
     m_ui->advanced->setEnabled(!running);
@@ -299,8 +344,12 @@ void MainWindow::onJobFinished(bool cancelled) {
         }
     }
     if (cancelled) {
-        statusBar()->showMessage(tr("Cancelled."));
+        statusBar()->showMessage(tr("Cancelled. Press Resume to continue where it stopped."));
+    } else {
+        m_interruptedQueue.clear();
+        saveSettings();
     }
+    m_ui->resumeButton->setVisible(cancelled);
     m_jobRows.clear();
     emit jobEnded();
 }

@@ -34,6 +34,7 @@ int parseOptions(int argc, char** argv, Options& options) {
         "  upscale -m realesr-general-x4v3 -s 2 photo.jpg -o big.png\n"
         "  upscale --json frames/ -o upscaled/       -> one JSON event per line\n"
         "  upscale clip.mp4 -s 2 --codec h265 --crf 20 -> clip_x2.mp4, audio kept\n"
+        "  upscale --resume clip.mp4 -s 2 --codec h265 --crf 20 -> continues after a crash\n"
         "  upscale convert model.param model.safetensors\n"
         "Exit status: 0 all items succeeded, 1 some failed (the others are still written), "
         "2 usage error.");
@@ -72,6 +73,14 @@ int parseOptions(int argc, char** argv, Options& options) {
                    "Output file name pattern: {name} (the input's), {scale}, {model}")
         ->capture_default_str();
     app.add_flag("--overwrite", job.overwrite, "Replace existing output files (never an input)");
+    app.add_flag("--resume", job.resume,
+                 "Continue an interrupted run of the same command: skip the outputs it finished, "
+                 "continue videos after their last closed segment");
+    app.add_option("--segment-seconds", job.segmentSeconds,
+                   "Length of the closed segments videos are written in (the most that is redone "
+                   "on --resume)")
+        ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
     std::string framesOut;
     bool noAudio = false;
     app.add_option("--codec", job.video.codec, "Video codec: h264, h265, av1, ffv1 or prores")

@@ -27,6 +27,9 @@ std::string eventToJson(const core::Event& e) {
                 j["batch"] = e.batchIndex;
                 j["frames"] = e.framesInBatch;
             }
+            if (e.kind == core::EventKind::ItemFinished) {
+                j["skipped"] = e.skipped;
+            }
             j["frames_done"] = e.framesDone;
             j["frames_total"] = e.framesTotal;
             j["fps"] = e.framesPerSecond;
@@ -46,6 +49,7 @@ std::string eventToJson(const core::Event& e) {
             j["items"] = e.itemCount;
             j["succeeded"] = e.itemsSucceeded;
             j["failed"] = e.itemsFailed;
+            j["skipped"] = e.itemsSkipped;
             j["seconds"] = e.seconds;
             break;
     }

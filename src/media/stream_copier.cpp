@@ -186,26 +186,31 @@ core::Result<void> StreamCopier::copyUntil(double seconds) {
         m_hasPending = false;
         if (auto converter = m_converters.find(static_cast<int>(in->index));
             converter != m_converters.end()) {
-            writeConverted(converter->second);
+            if (auto ok = writeConverted(converter->second); !ok) {
+                return ok;
+            }
             continue;
         }
         if (const int rc = av_interleaved_write_frame(m_output, m_pending.get()); rc < 0) {
+            av_packet_unref(m_pending.get());
+            if (auto failed = writeFailure(rc)) {
+                return fail(*failed);
+            }
             core::logger("media")->warn("A packet of '{}' could not be copied ({}); skipping it.",
                                         m_source.string(), ff::errorText(rc));
-            av_packet_unref(m_pending.get());
         }
     }
     return {};
 }
 
-void StreamCopier::writeConverted(TextConverter& converter) {
+core::Result<void> StreamCopier::writeConverted(TextConverter& converter) {
     AVSubtitle subtitle{};
     int got = 0;
     const int decoded =
         avcodec_decode_subtitle2(converter.decoder.get(), &subtitle, &got, m_pending.get());
     if (decoded < 0 || got == 0) {
         av_packet_unref(m_pending.get());
-        return;
+        return {};
     }
     std::vector<std::uint8_t> buffer(64 * 1024);
     const int size = avcodec_encode_subtitle(converter.encoder.get(), buffer.data(),
@@ -218,13 +223,31 @@ void StreamCopier::writeConverted(TextConverter& converter) {
         m_converted->dts = m_pending->dts;
         m_converted->duration = m_pending->duration;
         m_converted->stream_index = m_pending->stream_index;
-        if (const int rc = av_interleaved_write_frame(m_output, m_converted.get()); rc < 0) {
+        const int rc = av_interleaved_write_frame(m_output, m_converted.get());
+        av_packet_unref(m_converted.get());
+        if (rc < 0) {
+            if (auto failed = writeFailure(rc)) {
+                av_packet_unref(m_pending.get());
+                return fail(*failed);
+            }
             core::logger("media")->warn("A subtitle of '{}' could not be written ({}).",
                                         m_source.string(), ff::errorText(rc));
         }
-        av_packet_unref(m_converted.get());
     }
     av_packet_unref(m_pending.get());
+    return {};
+}
+
+std::optional<core::Error> StreamCopier::writeFailure(int rc) const {
+    const int errnum = AVUNERROR(rc);
+    if (rc != AVERROR(errnum) || (errnum != EIO && core::ioErrorCode(errnum) == ErrorCode::Io)) {
+        return std::nullopt;
+    }
+    return core::Error{
+        core::ioErrorCode(errnum),
+        fmt::format("Cannot write the output beside '{}': {}. Free some space on "
+                    "the disk, then run again with --resume.",
+                    m_output->url != nullptr ? m_output->url : "", ff::errorText(rc))};
 }
 
 }  // namespace upscale::media

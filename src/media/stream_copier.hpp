@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "ffmpeg_handles.hpp"
 #include "upscale/core/error.hpp"
@@ -44,7 +45,10 @@ private:
     ff::PacketPtr m_converted{av_packet_alloc()};
 
     /// Writes m_pending (already in the output's time base) through its stream's converter.
-    void writeConverted(TextConverter& converter);
+    [[nodiscard]] core::Result<void> writeConverted(TextConverter& converter);
+    /// The error that stops the job for a failed write (a full disk, an I/O error), or nothing
+    /// for a packet the muxer refused, which is skipped with a warning.
+    [[nodiscard]] std::optional<core::Error> writeFailure(int rc) const;
     bool m_hasPending = false;
     bool m_done = false;
 };

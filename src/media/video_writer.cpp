@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -11,7 +12,8 @@ extern "C" {
 }
 
 #include "ffmpeg_handles.hpp"
-#include "stream_copier.hpp"
+#include "segment_file.hpp"
+#include "segment_join.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/paths.hpp"
 #include "upscale/media/image_io.hpp"
@@ -132,28 +134,113 @@ bool hasVideoOutputExtension(const fs::path& path) {
     return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
 }
 
+std::string segmentFileName(int index) {
+    return fmt::format("{:06d}.seg", index);
+}
+
+/// What every segment's encoder is opened with: the same settings give the same stream
+/// parameters, so the segments join into one stream.
+struct EncoderConfig {
+    const AVCodec* codec = nullptr;
+    AVPixelFormat format = AV_PIX_FMT_NONE;
+    int width = 0, height = 0;
+    AVRational timeBase{1, 1};
+    AVRational frameRate{0, 1};
+    AVColorPrimaries primaries = AVCOL_PRI_UNSPECIFIED;
+    AVColorTransferCharacteristic transfer = AVCOL_TRC_UNSPECIFIED;
+    AVColorSpace matrix = AVCOL_SPC_UNSPECIFIED;
+    AVColorRange range = AVCOL_RANGE_UNSPECIFIED;
+    int crf = -1;
+    std::string preset;
+};
+
 struct VideoWriter::Impl {
     fs::path target;
-    fs::path temporary;
-    ff::OutputPtr output;
-    ff::CodecPtr encoder;
+    fs::path sourceFile;
+    VideoWriteOptions options;
+    SegmentOptions segments;
+    bool ownFolder = false;  ///< the segment folder is ours to remove
+    EncoderConfig config;
+    ff::CodecPtr encoder;  ///< the current segment's, or null between segments
+    std::optional<SegmentFileWriter> file;
+    SegmentInfo current;
+    std::vector<fs::path> closed;  ///< every segment file to join, in order
     ff::SwsPtr sws;
     ff::FramePtr frame{av_frame_alloc()};
     ff::PacketPtr packet{av_packet_alloc()};
-    AVStream* stream = nullptr;
-    std::unique_ptr<StreamCopier> copier;
     int inputWidth = 0, inputHeight = 0;
+    std::int64_t nextFrame = 0;
+    std::int64_t lastPts = 0;
+    bool wroteFrames = false;
     bool finished = false;
-    double lastSeconds = 0.0;
 
-    core::Result<void> ioError(int rc, const char* doing) const {
-        return fail(ErrorCode::Io,
-                    fmt::format("Cannot {} '{}': {}. Check the free disk space and the folder's "
-                                "permissions.",
-                                doing, target.string(), ff::errorText(rc)));
+    core::Result<void> encoderError(int rc, const char* doing) const {
+        return fail(ErrorCode::Internal,
+                    fmt::format("Cannot {} '{}': {}.", doing, target.string(), ff::errorText(rc)));
     }
 
-    /// Writes every packet the encoder has ready, after the copied packets that precede it.
+    core::Result<void> openEncoder() {
+        encoder.reset(avcodec_alloc_context3(config.codec));
+        AVCodecContext& enc = *encoder;
+        enc.width = config.width;
+        enc.height = config.height;
+        enc.pix_fmt = config.format;
+        enc.time_base = config.timeBase;
+        enc.framerate = config.frameRate;
+        enc.color_primaries = config.primaries;
+        enc.color_trc = config.transfer;
+        enc.colorspace = config.matrix;
+        enc.color_range = config.range;
+        enc.thread_count = 0;
+        // Parameter sets go in the stream header, once, for the segments to share.
+        enc.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+        AVDictionary* encoderOptions = nullptr;
+        if (config.crf >= 0) {
+            av_dict_set_int(&encoderOptions, "crf", config.crf, 0);
+        }
+        if (!config.preset.empty()) {
+            av_dict_set(&encoderOptions, "preset", config.preset.c_str(), 0);
+        }
+        const int opened = avcodec_open2(&enc, config.codec, &encoderOptions);
+        for (const AVDictionaryEntry* e = nullptr;
+             (e = av_dict_get(encoderOptions, "", e, AV_DICT_IGNORE_SUFFIX)) != nullptr;) {
+            if (closed.empty() && segments.done.empty()) {
+                core::logger("media")->warn("The {} encoder has no option '{}'; it is ignored.",
+                                            config.codec->name, e->key);
+            }
+        }
+        av_dict_free(&encoderOptions);
+        if (opened < 0) {
+            encoder.reset();
+            return fail(
+                ErrorCode::InvalidArgument,
+                fmt::format("Cannot open the {} encoder for '{}' ({}x{}, {}): {}. Check "
+                            "--preset, --crf and --pix-fmt.",
+                            config.codec->name, target.string(), config.width, config.height,
+                            av_get_pix_fmt_name(config.format), ff::errorText(opened)));
+        }
+        return {};
+    }
+
+    core::Result<void> beginSegment(std::int64_t pts) {
+        if (auto ok = openEncoder(); !ok) {
+            return ok;
+        }
+        current = SegmentInfo{};
+        current.index = static_cast<int>(closed.size());
+        current.file = segments.folder / segmentFileName(current.index);
+        current.firstFrame = nextFrame;
+        current.firstPts = pts;
+        auto created =
+            SegmentFileWriter::create(current.file, SegmentHeader::fromEncoder(*encoder));
+        if (!created) {
+            return fail(created.error());
+        }
+        file.emplace(std::move(*created));
+        return {};
+    }
+
+    /// Moves every packet the encoder has ready into the segment file.
     core::Result<void> drain() {
         for (;;) {
             const int rc = avcodec_receive_packet(encoder.get(), packet.get());
@@ -161,29 +248,47 @@ struct VideoWriter::Impl {
                 return {};
             }
             if (rc < 0) {
-                return ioError(rc, "encode the video for");
+                return encoderError(rc, "encode the video for");
             }
-            av_packet_rescale_ts(packet.get(), encoder->time_base, stream->time_base);
-            packet->stream_index = stream->index;
-            const std::int64_t when = packet->dts != AV_NOPTS_VALUE ? packet->dts : packet->pts;
-            if (copier && when != AV_NOPTS_VALUE) {
-                if (auto ok = copier->copyUntil(when * av_q2d(stream->time_base)); !ok) {
-                    av_packet_unref(packet.get());
-                    return ok;
-                }
-            }
-            const int written = av_interleaved_write_frame(output.get(), packet.get());
-            if (written < 0) {
-                return ioError(written, "write");
+            auto written = file->write(*packet);
+            av_packet_unref(packet.get());
+            if (!written) {
+                return written;
             }
         }
     }
 
+    /// Flushes the encoder and closes the segment file; `journal` reports it as closed.
+    core::Result<void> closeSegment(bool journal) {
+        if (const int rc = avcodec_send_frame(encoder.get(), nullptr); rc < 0) {
+            return encoderError(rc, "finish encoding");
+        }
+        if (auto drained = drain(); !drained) {
+            return drained;
+        }
+        encoder.reset();
+        auto bytes = file->close();
+        file.reset();
+        if (!bytes) {
+            return fail(bytes.error());
+        }
+        current.bytes = *bytes;
+        closed.push_back(current.file);
+        if (journal && segments.onClosed) {
+            return segments.onClosed(current);
+        }
+        return {};
+    }
+
     ~Impl() {
-        if (!finished && !temporary.empty()) {
-            output.reset();
-            std::error_code ec;
-            fs::remove(temporary, ec);
+        if (finished) {
+            return;
+        }
+        encoder.reset();
+        file.reset();
+        std::error_code ec;
+        if (ownFolder && !segments.folder.empty()) {
+            fs::remove_all(segments.folder, ec);
         }
     }
 };
@@ -196,11 +301,9 @@ fs::path VideoWriter::partialPath(const fs::path& target) {
            fmt::format("{}.partial{}", target.stem().string(), target.extension().string());
 }
 
-core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const fs::path& target,
-                                                               const fs::path& sourceFile,
-                                                               const VideoProbe& source, int width,
-                                                               int height,
-                                                               const VideoWriteOptions& options) {
+core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
+    const fs::path& target, const fs::path& sourceFile, const VideoProbe& source, int width,
+    int height, const VideoWriteOptions& options, SegmentOptions segments) {
     ff::bridgeLog();
     if (auto valid = options.validate(); !valid) {
         return fail(valid.error());
@@ -208,6 +311,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const fs::path& t
     auto log = core::logger("media");
     auto impl = std::make_unique<Impl>();
     impl->target = target;
+    impl->sourceFile = sourceFile;
+    impl->options = options;
     impl->inputWidth = width;
     impl->inputHeight = height;
     const AVOutputFormat* container = av_guess_format(nullptr, target.c_str(), nullptr);
@@ -257,7 +362,6 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const fs::path& t
                       outHeight);
         }
     }
-
     if (codec->id == AV_CODEC_ID_AV1 && (outWidth < 64 || outHeight < 64)) {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("AV1 (SVT-AV1) needs frames of at least 64x64, so '{}' cannot be "
@@ -265,90 +369,55 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const fs::path& t
                                 "--codec.",
                                 target.string(), outWidth, outHeight));
     }
-    impl->temporary = core::temporarySibling(target);
-    AVFormatContext* rawOut = nullptr;
-    avformat_alloc_output_context2(&rawOut, container, nullptr, impl->temporary.c_str());
-    if (rawOut == nullptr) {
-        return fail(ErrorCode::Internal,
-                    fmt::format("FFmpeg could not set up the {} container for '{}'.",
-                                container->name, target.string()));
-    }
-    impl->output.reset(rawOut);
-    // Timestamps are the source's own. Letting the muxer shift them to avoid a negative audio
-    // start (Opus pre-skip, AAC priming) would move the video against the source on every pass.
-    impl->output->avoid_negative_ts = AVFMT_AVOID_NEG_TS_DISABLED;
 
-    impl->encoder.reset(avcodec_alloc_context3(codec));
-    AVCodecContext& enc = *impl->encoder;
-    enc.width = outWidth;
-    enc.height = outHeight;
-    enc.pix_fmt = format;
-    enc.time_base = AVRational{source.timeBase.num, source.timeBase.den};
+    EncoderConfig& config = impl->config;
+    config.codec = codec;
+    config.format = format;
+    config.width = outWidth;
+    config.height = outHeight;
+    config.timeBase = AVRational{source.timeBase.num, source.timeBase.den};
     if (source.frameRate.num > 0) {
-        enc.framerate = AVRational{source.frameRate.num, source.frameRate.den};
+        config.frameRate = AVRational{source.frameRate.num, source.frameRate.den};
     }
-    enc.color_primaries =
+    config.primaries =
         colourFromName(av_color_primaries_from_name, source.colorPrimaries, AVCOL_PRI_UNSPECIFIED);
-    enc.color_trc =
+    config.transfer =
         colourFromName(av_color_transfer_from_name, source.colorTransfer, AVCOL_TRC_UNSPECIFIED);
-    enc.colorspace =
+    config.matrix =
         colourFromName(av_color_space_from_name, source.colorMatrix, AVCOL_SPC_UNSPECIFIED);
-    enc.color_range =
+    config.range =
         colourFromName(av_color_range_from_name, source.colorRange, AVCOL_RANGE_UNSPECIFIED);
     if (desc != nullptr && (desc->flags & AV_PIX_FMT_FLAG_RGB) != 0) {
-        enc.color_range = AVCOL_RANGE_JPEG;
+        config.range = AVCOL_RANGE_JPEG;
     }
-    enc.thread_count = 0;
-    if ((container->flags & AVFMT_GLOBALHEADER) != 0) {
-        enc.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    config.crf = options.crf;
+    config.preset = options.preset;
+    // Open one encoder now, so that bad settings fail before any frame is upscaled.
+    if (auto ok = impl->openEncoder(); !ok) {
+        return fail(ok.error());
     }
-    AVDictionary* encoderOptions = nullptr;
-    if (options.crf >= 0) {
-        av_dict_set_int(&encoderOptions, "crf", options.crf, 0);
-    }
-    if (!options.preset.empty()) {
-        av_dict_set(&encoderOptions, "preset", options.preset.c_str(), 0);
-    }
-    const int opened = avcodec_open2(&enc, codec, &encoderOptions);
-    for (const AVDictionaryEntry* e = nullptr;
-         (e = av_dict_get(encoderOptions, "", e, AV_DICT_IGNORE_SUFFIX)) != nullptr;) {
-        log->warn("The {} encoder has no option '{}'; it is ignored.", codec->name, e->key);
-    }
-    av_dict_free(&encoderOptions);
-    if (opened < 0) {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("Cannot open the {} encoder for '{}' ({}x{}, {}): {}. Check "
-                                "--preset, --crf and --pix-fmt.",
-                                codec->name, target.string(), outWidth, outHeight,
-                                av_get_pix_fmt_name(format), ff::errorText(opened)));
-    }
+    impl->encoder.reset();
 
-    impl->stream = avformat_new_stream(impl->output.get(), nullptr);
-    avcodec_parameters_from_context(impl->stream->codecpar, &enc);
-    impl->stream->time_base = enc.time_base;
-    if (enc.framerate.num > 0) {
-        impl->stream->avg_frame_rate = enc.framerate;
+    if (segments.folder.empty()) {
+        segments.folder = core::temporarySibling(target);
+        segments.folder.replace_extension(".segments");
+        impl->ownFolder = true;
     }
-
-    auto copier = StreamCopier::open(sourceFile, *impl->output, impl->stream, options);
-    if (!copier) {
-        return fail(copier.error());
+    std::error_code ec;
+    fs::create_directories(segments.folder, ec);
+    if (ec) {
+        return fail(core::ioErrorCode(ec.value()),
+                    fmt::format("Cannot create the folder '{}' for the video segments of '{}': "
+                                "{}. Check that the output folder is writable.",
+                                segments.folder.string(), target.string(), ec.message()));
     }
-    impl->copier = std::move(*copier);
-
-    if ((container->flags & AVFMT_NOFILE) == 0) {
-        if (const int rc = avio_open(&impl->output->pb, impl->temporary.c_str(), AVIO_FLAG_WRITE);
-            rc < 0) {
-            return fail(ErrorCode::Io,
-                        fmt::format("Cannot create '{}': {}. Check that the folder exists and is "
-                                    "writable.",
-                                    impl->temporary.string(), ff::errorText(rc)));
-        }
+    for (const auto& done : segments.done) {
+        impl->closed.push_back(done.file);
+        impl->nextFrame = done.firstFrame + done.frames;
+        impl->lastPts = done.lastPts;
+        impl->wroteFrames = true;
     }
-    if (const int rc = avformat_write_header(impl->output.get(), nullptr); rc < 0) {
-        return fail(ErrorCode::Io, fmt::format("Cannot start writing '{}': {}.", target.string(),
-                                               ff::errorText(rc)));
-    }
+    impl->segments = std::move(segments);
 
     const AVPixelFormat rgb = source.deep() ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24;
     impl->sws.reset(sws_getContext(width, height, rgb, outWidth, outHeight, format,
@@ -361,24 +430,25 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(const fs::path& t
                                 av_get_pix_fmt_name(format), target.string()));
     }
     // The same matrix and range the source was read with, so colours round-trip unchanged.
-    const int* coefficients = ff::swsCoefficients(enc.colorspace, width, height);
+    const int* coefficients = ff::swsCoefficients(config.matrix, width, height);
     sws_setColorspaceDetails(impl->sws.get(), coefficients, 1, coefficients,
-                             enc.color_range == AVCOL_RANGE_JPEG ? 1 : 0, 0, 1 << 16, 1 << 16);
+                             config.range == AVCOL_RANGE_JPEG ? 1 : 0, 0, 1 << 16, 1 << 16);
 
     AVFrame& f = *impl->frame;
     f.format = format;
     f.width = outWidth;
     f.height = outHeight;
-    f.color_primaries = enc.color_primaries;
-    f.color_trc = enc.color_trc;
-    f.colorspace = enc.colorspace;
-    f.color_range = enc.color_range;
+    f.color_primaries = config.primaries;
+    f.color_trc = config.transfer;
+    f.colorspace = config.matrix;
+    f.color_range = config.range;
     if (const int rc = av_frame_get_buffer(&f, 0); rc < 0) {
         return fail(ErrorCode::OutOfMemory, fmt::format("Out of memory for a {}x{} frame of '{}'.",
                                                         outWidth, outHeight, target.string()));
     }
-    log->debug("Writing '{}': {} {}x{} {} in {}", target.string(), codec->name, outWidth, outHeight,
-               av_get_pix_fmt_name(format), container->name);
+    log->debug("Writing '{}': {} {}x{} {} in {}, segments in '{}'", target.string(), codec->name,
+               outWidth, outHeight, av_get_pix_fmt_name(format), container->name,
+               impl->segments.folder.string());
     return std::unique_ptr<VideoWriter>(new VideoWriter(std::move(impl)));
 }
 
@@ -392,8 +462,22 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
                                 frame.index, d.target.string(), image.width(), image.height(),
                                 image.channels(), d.inputWidth, d.inputHeight));
     }
+    if (d.encoder) {
+        const double since =
+            static_cast<double>(frame.pts - d.current.firstPts) * av_q2d(d.config.timeBase);
+        if (since >= d.segments.seconds) {
+            if (auto ok = d.closeSegment(true); !ok) {
+                return ok;
+            }
+        }
+    }
+    if (!d.encoder) {
+        if (auto ok = d.beginSegment(frame.pts); !ok) {
+            return ok;
+        }
+    }
     if (const int rc = av_frame_make_writable(d.frame.get()); rc < 0) {
-        return d.ioError(rc, "prepare a frame for");
+        return d.encoderError(rc, "prepare a frame for");
     }
     const std::array<const std::uint8_t*, 4> src{image.row(0), nullptr, nullptr, nullptr};
     const std::array<int, 4> stride{static_cast<int>(image.rowBytes()), 0, 0, 0};
@@ -401,39 +485,48 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
               d.frame->linesize);
     d.frame->pts = frame.pts;
     if (const int rc = avcodec_send_frame(d.encoder.get(), d.frame.get()); rc < 0) {
-        return d.ioError(rc, "encode a frame for");
+        return d.encoderError(rc, "encode a frame for");
     }
-    d.lastSeconds = frame.pts * av_q2d(d.encoder->time_base);
+    ++d.current.frames;
+    d.current.lastPts = frame.pts;
+    d.lastPts = frame.pts;
+    d.wroteFrames = true;
+    ++d.nextFrame;
     return d.drain();
 }
 
 core::Result<fs::path> VideoWriter::finish(bool complete, const fs::path& finalPath) {
     Impl& d = *m_impl;
-    if (const int rc = avcodec_send_frame(d.encoder.get(), nullptr); rc < 0) {
-        return fail(d.ioError(rc, "finish encoding").error());
-    }
-    if (auto drained = d.drain(); !drained) {
-        return fail(drained.error());
-    }
-    if (d.copier) {
-        // A finished frame lasts until the next one; the copied streams stop at the same point.
-        const double until = complete ? std::numeric_limits<double>::infinity() : d.lastSeconds;
-        if (auto copied = d.copier->copyUntil(until); !copied) {
-            return fail(copied.error());
+    if (d.encoder) {
+        if (auto ok = d.closeSegment(complete); !ok) {
+            return fail(ok.error());
         }
     }
-    if (const int rc = av_write_trailer(d.output.get()); rc < 0) {
-        return fail(d.ioError(rc, "finish").error());
+    if (d.closed.empty()) {
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("No frame was written to '{}'.", d.target.string()));
     }
-    d.output.reset();
-    d.finished = true;
+    // A finished frame lasts until the next one; the copied streams stop at the same point.
+    const double until = complete ? std::numeric_limits<double>::infinity()
+                                  : static_cast<double>(d.lastPts) * av_q2d(d.config.timeBase);
+    const fs::path temporary = core::temporarySibling(finalPath);
+    auto joined = joinSegments({d.closed, d.target, temporary, d.sourceFile, d.options, until});
+    if (!joined) {
+        std::error_code ignored;
+        fs::remove(temporary, ignored);
+        return fail(joined.error());
+    }
     std::error_code ec;
-    fs::rename(d.temporary, finalPath, ec);
+    fs::rename(temporary, finalPath, ec);
     if (ec) {
-        return fail(ErrorCode::Io,
+        return fail(core::ioErrorCode(ec.value()),
                     fmt::format("Cannot rename the finished video to '{}': {}. It is kept as "
                                 "'{}'.",
-                                finalPath.string(), ec.message(), d.temporary.string()));
+                                finalPath.string(), ec.message(), temporary.string()));
+    }
+    d.finished = true;
+    if (d.ownFolder) {
+        fs::remove_all(d.segments.folder, ec);
     }
     return finalPath;
 }

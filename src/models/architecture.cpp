@@ -246,6 +246,39 @@ core::Result<ArchSpec> detectArchitecture(const StateDict& weights, std::string_
     return notSupported(weights, source);
 }
 
+double flopsPerInputPixel(const ArchSpec& spec) {
+    const double f = spec.numFeat;
+    const double in = spec.inChannels;
+    const double out = spec.outChannels;
+    const double s2 = static_cast<double>(spec.scale) * spec.scale;
+    auto conv3 = [](double cin, double cout) { return 2.0 * 9.0 * cin * cout; };
+    switch (spec.arch) {
+        case Architecture::Compact:
+            return conv3(in, f) + spec.numConv * conv3(f, f) + conv3(f, out * s2);
+        case Architecture::RRDBNet: {
+            // The body runs on the pixel-unshuffled input, then each upsampling conv at twice
+            // the resolution of the one before; conv_hr and conv_last at the output's.
+            const double g = spec.numGrow;
+            const double u2 = static_cast<double>(spec.unshuffle) * spec.unshuffle;
+            const double rdb = conv3(f, g) + conv3(f + g, g) + conv3(f + 2 * g, g) +
+                               conv3(f + 3 * g, g) + conv3(f + 4 * g, f);
+            double body = conv3(in * u2, f) + spec.numBlock * 3 * rdb + conv3(f, f);
+            double resolution = 1.0;
+            for (int i = 0; i < spec.numUpsample; ++i) {
+                resolution *= 4.0;
+                body += resolution * conv3(f, f);
+            }
+            body += resolution * (conv3(f, f) + conv3(f, out));
+            return body / u2;
+        }
+        case Architecture::SPAN:
+            // conv_1, six blocks of three folded 3x3 convs, conv_2, the 1x1 conv_cat, the
+            // upsampler.
+            return conv3(in, f) + 19 * conv3(f, f) + 2.0 * 4 * f * f + conv3(f, out * s2);
+    }
+    return 0.0;
+}
+
 std::map<std::string, std::vector<std::int64_t>, std::less<>> expectedTensors(
     const ArchSpec& spec) {
     if (spec.arch == Architecture::RRDBNet) {

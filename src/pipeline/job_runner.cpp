@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "resume.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video.hpp"
@@ -19,6 +20,20 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Records a finished output for --resume; a journal that cannot be written (a full disk)
+/// stops the job like any other failed write.
+void recordFinished(OutputJournals& journals, const JobItem& item,
+                    const std::shared_ptr<spdlog::logger>& log,
+                    std::optional<core::Error>& stopped) {
+    if (auto recorded = journals.record(item); !recorded) {
+        log->warn("{} A later --resume will process '{}' again.", recorded.error().message,
+                  item.input.string());
+        if (recorded.error().code == core::ErrorCode::DiskFull && !stopped) {
+            stopped = recorded.error();
+        }
+    }
 }
 
 }  // namespace
@@ -70,6 +85,12 @@ core::Result<void> JobSettings::validate() const {
     if (auto pattern = validateNamePattern(namePattern); !pattern) {
         return pattern;
     }
+    if (!(segmentSeconds > 0.0) || segmentSeconds > 3600.0) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          fmt::format("Segment length {} s is out of range: use more than 0 and "
+                                      "at most 3600 seconds.",
+                                      segmentSeconds));
+    }
     return engine.validate();
 }
 
@@ -107,6 +128,11 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     const auto& info = (*pool)->info();
     const double scale = m_settings.scale > 0.0 ? m_settings.scale : info.spec.scale;
     const auto items = planItems(m_settings, scale, info.modelName);
+    auto fingerprint = resultFingerprint(m_settings, ref->file, info.precision, scale);
+    if (!fingerprint) {
+        return core::fail(fingerprint.error());
+    }
+    OutputJournals journals(*fingerprint, m_settings.resume);
 
     core::Event started{.kind = core::EventKind::JobStarted};
     started.itemCount = static_cast<int>(items.size());
@@ -118,6 +144,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     // Items in flight, oldest first: their results are written in this order, so events and
     // files come out in queue order whatever the worker count.
     struct InFlight {
+        JobItem item;
         core::Event event;
         Clock::time_point start;
         std::future<WorkerPool::BatchResult> result;
@@ -125,8 +152,13 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     std::deque<InFlight> inFlight;
     const auto maxInFlight = static_cast<std::size_t>(2 * (*pool)->workers());
 
+    // A full disk stops the job: every later item would fail the same way.
+    std::optional<core::Error> stopped;
     auto failItem = [&](core::Event ev, const core::Error& error, Clock::time_point start) {
         ++summary.failed;
+        if (error.code == core::ErrorCode::DiskFull && !stopped) {
+            stopped = error;
+        }
         ev.kind = core::EventKind::ItemFailed;
         ev.error = error;
         ev.seconds = secondsSince(start);
@@ -154,6 +186,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
             failItem(done.event, written.error(), done.start);
             return;
         }
+        recordFinished(journals, done.item, log, stopped);
         ++summary.succeeded;
         const double seconds = secondsSince(done.start);
         core::Event batch = done.event;
@@ -174,7 +207,9 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
         m_onEvent(batch);
     };
 
-    for (std::size_t i = 0; i < items.size() && !cancel.cancelled(); ++i) {
+    std::size_t next = 0;
+    for (; next < items.size() && !cancel.cancelled() && !stopped; ++next) {
+        const std::size_t i = next;
         const JobItem& item = items[i];
         const auto itemStart = Clock::now();
         core::Event ev;
@@ -190,17 +225,31 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
             failItem(ev, core::Error{core::ErrorCode::InvalidArgument, item.error}, itemStart);
             continue;
         }
+        if (journals.finishedBefore(item)) {
+            ++summary.succeeded;
+            ++summary.skipped;
+            log->info("Skipped {}: {} was finished by an earlier run and is unchanged.",
+                      item.input.string(), item.output.string());
+            core::Event skipped = ev;
+            skipped.kind = core::EventKind::ItemFinished;
+            skipped.skipped = true;
+            skipped.framesTotal = 0;
+            m_onEvent(skipped);
+            continue;
+        }
         if (media::hasVideoExtension(item.input)) {
             // A video is written batch by batch as it goes; the images before it finish first
             // so that files and events stay in queue order.
             while (!inFlight.empty()) {
                 finishOldest();
             }
-            auto finished = runVideoItem(item, ev, {m_settings, **pool, scale, cancel, m_onEvent});
+            auto finished = runVideoItem(
+                item, ev, {m_settings, **pool, scale, cancel, m_onEvent, journals.fingerprint()});
             if (!finished) {
                 failItem(ev, finished.error(), itemStart);
                 continue;
             }
+            recordFinished(journals, item, log, stopped);
             ++summary.succeeded;
             m_onEvent(*finished);
             continue;
@@ -218,7 +267,8 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
         }
         std::vector<core::Image> frames;
         frames.push_back(std::move(*image));
-        inFlight.push_back({ev, itemStart, (*pool)->submit(std::move(frames), scale, cancel)});
+        inFlight.push_back(
+            {item, ev, itemStart, (*pool)->submit(std::move(frames), scale, cancel)});
         while (inFlight.size() >= maxInFlight) {
             finishOldest();
         }
@@ -226,17 +276,45 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     while (!inFlight.empty()) {
         finishOldest();
     }
+    if (stopped) {
+        log->error(
+            "The job stopped: {} Every finished output is kept; run the same command "
+            "again with --resume once there is space.",
+            stopped->message);
+        for (; next < items.size(); ++next) {
+            core::Event ev;
+            ev.kind = core::EventKind::ItemFailed;
+            ev.input = items[next].input.string();
+            ev.output = items[next].output.string();
+            ev.itemIndex = static_cast<int>(next);
+            ev.itemCount = static_cast<int>(items.size());
+            ev.error = core::Error{core::ErrorCode::DiskFull,
+                                   fmt::format("Not started: the job stopped because the disk is "
+                                               "full. Run again with --resume once there is "
+                                               "space.")};
+            ++summary.failed;
+            m_onEvent(ev);
+        }
+    } else if (summary.failed == 0 && !cancel.cancelled()) {
+        journals.removeAll();
+    }
 
     summary.seconds = secondsSince(jobStart);
     if (cancel.cancelled()) {
         log->warn("Cancelled: {} item(s) finished before the cancel were kept.", summary.succeeded);
     }
-    log->info("Finished: {} succeeded, {} failed in {:.1f} s", summary.succeeded, summary.failed,
-              summary.seconds);
+    if (summary.skipped > 0) {
+        log->info("Finished: {} succeeded ({} finished by an earlier run), {} failed in {:.1f} s",
+                  summary.succeeded, summary.skipped, summary.failed, summary.seconds);
+    } else {
+        log->info("Finished: {} succeeded, {} failed in {:.1f} s", summary.succeeded,
+                  summary.failed, summary.seconds);
+    }
     core::Event done{.kind = core::EventKind::JobFinished};
     done.itemCount = static_cast<int>(items.size());
     done.itemsSucceeded = summary.succeeded;
     done.itemsFailed = summary.failed;
+    done.itemsSkipped = summary.skipped;
     done.seconds = summary.seconds;
     m_onEvent(done);
     return summary;

@@ -10,6 +10,7 @@
 #include "upscale/core/logging.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/media/video_writer.hpp"
+#include "video_resume.hpp"
 
 namespace upscale::pipeline {
 namespace fs = std::filesystem;
@@ -30,8 +31,9 @@ struct FrameBatch {
 /// Where upscaled frames go: one video file, or one PNG per frame in a folder.
 class FrameSink {
 public:
-    FrameSink(std::unique_ptr<media::VideoWriter> writer, fs::path target)
-        : m_writer(std::move(writer)), m_target(std::move(target)) {}
+    FrameSink(std::unique_ptr<media::VideoWriter> writer, fs::path target,
+              std::unique_ptr<VideoJournal> journal)
+        : m_writer(std::move(writer)), m_target(std::move(target)), m_journal(std::move(journal)) {}
     FrameSink(fs::path folder, std::string stem, bool overwrite)
         : m_target(std::move(folder)), m_stem(std::move(stem)), m_overwrite(overwrite) {}
 
@@ -39,7 +41,7 @@ public:
         if (m_writer) {
             return m_writer->write(frame);
         }
-        const fs::path file = m_target / fmt::format("{}_{:06d}.png", m_stem, frame.index + 1);
+        const fs::path file = frameFile(frame.index);
         std::error_code ec;
         if (!m_overwrite && fs::exists(file, ec)) {
             return fail(ErrorCode::InvalidArgument,
@@ -50,24 +52,53 @@ public:
         return media::writeImage(file, frame.image);
     }
 
-    /// Completes the output; a partial video is kept as "<name>.partial.<ext>".
+    /// Completes the output; a partial video is kept as "<name>.partial.<ext>", and its
+    /// segments for --resume.
     core::Result<fs::path> finish(bool complete) {
         if (!m_writer) {
             return m_target;
         }
-        return m_writer->finish(complete,
-                                complete ? m_target : media::VideoWriter::partialPath(m_target));
+        auto written = m_writer->finish(
+            complete, complete ? m_target : media::VideoWriter::partialPath(m_target));
+        if (written && complete && m_journal) {
+            m_journal->remove();
+        }
+        return written;
+    }
+
+    /// The first frame that is not written yet: after an earlier run's closed segments, or, for
+    /// frame files, after the run of frame files already there (each one was written whole).
+    [[nodiscard]] std::int64_t resumeFrame(bool resume) const {
+        if (m_journal) {
+            return m_journal->nextFrame();
+        }
+        std::int64_t next = 0;
+        std::error_code ec;
+        while (resume && !m_writer && fs::is_regular_file(frameFile(next), ec)) {
+            ++next;
+        }
+        return next;
+    }
+
+    [[nodiscard]] std::size_t segmentsDone() const {
+        return m_journal ? m_journal->done().size() : 0;
     }
 
 private:
+    [[nodiscard]] fs::path frameFile(std::int64_t index) const {
+        return m_target / fmt::format("{}_{:06d}.png", m_stem, index + 1);
+    }
+
     std::unique_ptr<media::VideoWriter> m_writer;
     fs::path m_target;
+    std::unique_ptr<VideoJournal> m_journal;
     std::string m_stem;
     bool m_overwrite = false;
 };
 
 core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& settings,
-                                 const media::VideoProbe& probe, int width, int height) {
+                                 const std::string& fingerprint, const media::VideoProbe& probe,
+                                 int width, int height) {
     if (!settings.framesOut.empty()) {
         std::error_code ec;
         fs::create_directories(settings.framesOut, ec);
@@ -88,12 +119,22 @@ core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& setting
     if (auto ok = checkOutput(item.output, settings.overwrite); !ok) {
         return fail(ok.error());
     }
-    auto writer =
-        media::VideoWriter::create(item.output, item.input, probe, width, height, settings.video);
+    auto opened = VideoJournal::open(item, fingerprint, settings.resume, settings.overwrite);
+    if (!opened) {
+        return fail(opened.error());
+    }
+    auto journal = std::make_unique<VideoJournal>(std::move(*opened));
+    media::SegmentOptions segments;
+    segments.folder = journal->folder();
+    segments.seconds = settings.segmentSeconds;
+    segments.done = journal->done();
+    segments.onClosed = [j = journal.get()](const media::SegmentInfo& s) { return j->record(s); };
+    auto writer = media::VideoWriter::create(item.output, item.input, probe, width, height,
+                                             settings.video, std::move(segments));
     if (!writer) {
         return fail(writer.error());
     }
-    return FrameSink(std::move(*writer), item.output);
+    return FrameSink(std::move(*writer), item.output, std::move(journal));
 }
 
 }  // namespace
@@ -115,10 +156,22 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
     event.outputWidth = outWidth;
     event.outputHeight = outHeight;
     event.framesTotal = probe.frameCount;
-    auto sink = openSink(item, context.settings, probe, outWidth, outHeight);
+    auto sink = openSink(item, context.settings, context.fingerprint, probe, outWidth, outHeight);
     if (!sink) {
         return fail(sink.error());
     }
+    // Frames before this one were finished by an earlier run: they are decoded, not upscaled.
+    const std::int64_t firstFrame = sink->resumeFrame(context.settings.resume);
+    if (firstFrame > 0) {
+        log->info(
+            "Resuming {}: {} frame(s){} were finished by an earlier run; continuing at "
+            "frame {}.",
+            item.input.string(), firstFrame,
+            sink->segmentsDone() > 0 ? fmt::format(" in {} closed segment(s)", sink->segmentsDone())
+                                     : std::string(),
+            firstFrame + 1);
+    }
+    event.framesDone = firstFrame;
     if (!context.settings.framesOut.empty()) {
         event.output = context.settings.framesOut.string();
     }
@@ -141,6 +194,9 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
             }
             if (!*frame) {
                 break;
+            }
+            if ((*frame)->index < firstFrame) {
+                continue;
             }
             if (batch.images.empty()) {
                 batch.firstIndex = (*frame)->index;
@@ -202,7 +258,8 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
         ev.batchIndex = event.batchIndex + 1;
         ev.framesInBatch = static_cast<int>(result->size());
         ev.framesDone = event.framesDone + ev.framesInBatch;
-        ev.framesPerSecond = seconds > 0 ? ev.framesDone / seconds : 0.0;
+        ev.framesPerSecond =
+            seconds > 0 ? static_cast<double>(ev.framesDone - firstFrame) / seconds : 0.0;
         ev.etaSeconds =
             ev.framesTotal > 0 && ev.framesPerSecond > 0
                 ? std::max<double>(0, ev.framesTotal - ev.framesDone) / ev.framesPerSecond
@@ -272,7 +329,9 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
     event.kind = core::EventKind::ItemFinished;
     event.framesTotal = event.framesDone;
     event.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    event.framesPerSecond = event.seconds > 0 ? event.framesDone / event.seconds : 0.0;
+    event.framesPerSecond = event.seconds > 0
+                                ? static_cast<double>(event.framesDone - firstFrame) / event.seconds
+                                : 0.0;
     event.etaSeconds = 0.0;
     log->info("Saved {}: {} frames in {:.1f} s ({:.1f} fps)", event.output, event.framesDone,
               event.seconds, event.framesPerSecond);

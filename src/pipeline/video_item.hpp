@@ -20,6 +20,7 @@ struct VideoItemContext {
     double scale = 0.0;
     const core::CancelToken& cancel;
     const core::EventCallback& onEvent;
+    const std::string& fingerprint;  ///< of the job's results, for the segment journal
 };
 
 /// Upscales one video: a reader thread decodes ahead into a bounded queue, batches of

@@ -240,3 +240,46 @@ TEST_F(AppTest, ModelThatFailsToLoadAtStartSaysWhyAndKeepsTheQueue) {
     EXPECT_EQ(window->queue()->entries().front().status, app::QueueEntry::Status::Waiting);
     EXPECT_FALSE(QFileInfo::exists(dir("out") + QStringLiteral("/tiny_x4.png")));
 }
+
+TEST_F(AppTest, AnInterruptedJobIsOfferedForResumeAndSkipsWhatWasFinished) {
+    const QString first = writeImage("in/a.png");
+    const QString second = writeImage("in/b.png", 28, 20);
+    {
+        auto window = makeWindow();
+        window->queue()->addPaths({first, second});
+        // Stop the job once the first item is saved, as a crash or a Cancel would.
+        QObject::connect(window->controller(), &app::JobController::eventReceived, window.get(),
+                         [&window](const core::Event& e) {
+                             if (e.kind == core::EventKind::ItemFinished) {
+                                 window->cancelJob();
+                             }
+                         });
+        QSignalSpy ended(window.get(), &app::MainWindow::jobEnded);
+        ASSERT_TRUE(window->startJob());
+        // While it runs, the stored settings already name the job as interrupted: a crash now
+        // leaves it to be resumed.
+        EXPECT_EQ(app::AppSettings::load().interruptedQueue, (QStringList{first, second}));
+        ASSERT_TRUE(ended.wait(120000));
+        EXPECT_TRUE(QFileInfo::exists(dir("out") + QStringLiteral("/a_x4.png")));
+        window->saveSettings();
+    }
+
+    // The next start offers Resume, with the queue of the interrupted job.
+    auto window = makeWindow();
+    EXPECT_TRUE(window->canResume());
+    ASSERT_EQ(window->queue()->entries().size(), 2);
+    QSignalSpy ended(window.get(), &app::MainWindow::jobEnded);
+    ASSERT_TRUE(window->resumeJob());
+    ASSERT_TRUE(ended.wait(120000));
+    const int skipped = findLine(*window, QStringLiteral("was finished by an earlier run"));
+    ASSERT_GE(skipped, 0);
+    EXPECT_TRUE(window->logPanel()->lines()[skipped].contains(QStringLiteral("a.png")));
+    const QImage result(dir("out") + QStringLiteral("/b_x4.png"));
+    EXPECT_EQ(result.size(), QSize(112, 80));
+    for (const auto& entry : window->queue()->entries()) {
+        EXPECT_EQ(entry.status, app::QueueEntry::Status::Done) << entry.input.toStdString();
+    }
+    // A job that ran to its end is not offered again.
+    EXPECT_FALSE(window->canResume());
+    EXPECT_TRUE(app::AppSettings::load().interruptedQueue.isEmpty());
+}

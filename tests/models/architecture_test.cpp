@@ -137,3 +137,50 @@ TEST(Architecture, PeakActivationsGrowWithTheResolutionTheNetworkWorksAt) {
     const ArchSpec span{.arch = Architecture::SPAN, .numFeat = 48};
     EXPECT_EQ(peakActivationsPerPixel(span), 8 * 48);
 }
+
+namespace {
+
+/// FLOPs per input pixel counted from the tensors themselves: two per weight of every 4-D
+/// convolution, times how many output pixels it computes per input pixel.
+double flopsFromTensors(const upscale::models::ArchSpec& spec,
+                        double (*pixelsPerInputPixel)(const std::string&)) {
+    double flops = 0.0;
+    for (const auto& [name, shape] : upscale::models::expectedTensors(spec)) {
+        if (shape.size() == 4) {
+            double n = 1.0;
+            for (auto d : shape) {
+                n *= static_cast<double>(d);
+            }
+            flops += 2.0 * n * pixelsPerInputPixel(name);
+        }
+    }
+    return flops;
+}
+
+}  // namespace
+
+TEST(ArchitectureFlops, CompactCountsEveryConvolutionAtTheInputResolution) {
+    upscale::models::ArchSpec spec;  // 64 features, 16 convs, 4x
+    const double expected = flopsFromTensors(spec, [](const std::string&) { return 1.0; });
+    EXPECT_DOUBLE_EQ(upscale::models::flopsPerInputPixel(spec), expected);
+    EXPECT_NEAR(expected, 2.0 * 9 * (3 * 64 + 16 * 64 * 64 + 64 * 48), 1e-6);
+}
+
+TEST(ArchitectureFlops, RrdbCountsTheUpsamplingConvolutionsAtTheirResolution) {
+    upscale::models::ArchSpec spec;
+    spec.arch = upscale::models::Architecture::RRDBNet;
+    spec.numFeat = 64;
+    spec.numGrow = 32;
+    spec.numBlock = 6;
+    spec.numUpsample = 2;
+    const double expected = flopsFromTensors(spec, [](const std::string& name) {
+        if (name.rfind("conv_up1", 0) == 0)
+            return 4.0;
+        if (name.rfind("conv_up2", 0) == 0 || name.rfind("conv_hr", 0) == 0 ||
+            name.rfind("conv_last", 0) == 0) {
+            return 16.0;
+        }
+        return 1.0;
+    });
+    EXPECT_NEAR(upscale::models::flopsPerInputPixel(spec), expected, expected * 1e-12);
+}

@@ -126,6 +126,14 @@
         <source>&amp;About Upscale Studio</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Continue the interrupted job: finished outputs are kept, videos go on after their last saved segment</source>
+        <translation>Continue the interrupted job: finished outputs are kept, videos go on after their last saved segment</translation>
+    </message>
 </context>
 <context>
     <name>QueueWidget</name>
@@ -296,6 +304,17 @@
     <message>
         <source>A job is running. Cancel it and close? Items already done are kept.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>A job of %n item(s) was interrupted. Press Resume to continue it where it stopped.</source>
+        <translation>
+            <numerusform>A job of %n item was interrupted. Press Resume to continue it where it stopped.</numerusform>
+            <numerusform>A job of %n items was interrupted. Press Resume to continue it where it stopped.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled. Press Resume to continue where it stopped.</source>
+        <translation>Cancelled. Press Resume to continue where it stopped.</translation>
     </message>
 </context>
 <context>

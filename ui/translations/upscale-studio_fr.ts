@@ -126,6 +126,14 @@
         <source>&amp;About Upscale Studio</source>
         <translation>À &amp;propos d&apos;Upscale Studio</translation>
     </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <source>Continue the interrupted job: finished outputs are kept, videos go on after their last saved segment</source>
+        <translation>Continuer la tâche interrompue : les résultats terminés sont conservés, les vidéos reprennent après leur dernier segment enregistré</translation>
+    </message>
 </context>
 <context>
     <name>QueueWidget</name>
@@ -296,6 +304,17 @@
     <message>
         <source>A job is running. Cancel it and close? Items already done are kept.</source>
         <translation>Une tâche est en cours. L&apos;annuler et fermer ? Les éléments déjà terminés sont conservés.</translation>
+    </message>
+    <message numerus="yes">
+        <source>A job of %n item(s) was interrupted. Press Resume to continue it where it stopped.</source>
+        <translation>
+            <numerusform>Une tâche de %n élément a été interrompue. Appuyez sur Reprendre pour la continuer là où elle s&apos;est arrêtée.</numerusform>
+            <numerusform>Une tâche de %n éléments a été interrompue. Appuyez sur Reprendre pour la continuer là où elle s&apos;est arrêtée.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled. Press Resume to continue where it stopped.</source>
+        <translation>Annulé. Appuyez sur Reprendre pour continuer là où la tâche s&apos;est arrêtée.</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,9 @@ struct AppSettings {
     QString format;       ///< empty = the input's
     QString namePattern;  ///< empty = "{name}_x{scale}"
     QString lastInputDir;
+    /// The inputs of a job that started and did not run to its end (the application was closed
+    /// by a crash, a kill or a power cut, or the job was cancelled): offered for Resume.
+    QStringList interruptedQueue;
     QString language;  ///< "en", "fr"; empty = the system's
     bool advancedExpanded = false;
     QByteArray geometry;

@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QStringList>
 #include <QVector>
 
 #include "upscale/app/app_settings.hpp"
@@ -39,7 +40,12 @@ public:
     /// Runs every waiting item of the queue with the current choices. Returns false when a job
     /// is already running or nothing is waiting.
     bool startJob();
+    /// Runs the queue again as --resume does: outputs an earlier, interrupted run finished are
+    /// skipped, videos continue after their last closed segment.
+    bool resumeJob();
     void cancelJob();
+    /// True while an interrupted job is offered for Resume.
+    [[nodiscard]] bool canResume() const;
     [[nodiscard]] bool isRunning() const;
 
     /// Switches the interface language ("en", "fr"; empty = the system's) and remembers it.
@@ -69,6 +75,8 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    bool runQueue(bool resume);
+    void offerResume(const QStringList& inputs);
     void connectSignals();
     void applySettings(const AppSettings& settings);
     void fillFormats();
@@ -88,6 +96,7 @@ private:
     JobController* m_controller = nullptr;
     Translations m_translations;
     QString m_lastInputDir;
+    QStringList m_interruptedQueue;  ///< inputs of the running or interrupted job
     QString m_languageSetting;
     QVector<int> m_jobRows;  ///< queue row of each item of the running job
     int m_itemsDone = 0;

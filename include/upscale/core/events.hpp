@@ -39,8 +39,10 @@ struct Event {
     int inputWidth = 0, inputHeight = 0, outputWidth = 0, outputHeight = 0;
     double seconds = 0.0;  ///< wall time of the item or job, on *Finished
 
-    int itemsSucceeded = 0, itemsFailed = 0;  ///< on JobFinished
-    std::optional<Error> error;               ///< on ItemFailed
+    bool skipped = false;  ///< on ItemFinished: an earlier run finished it (resume)
+    int itemsSucceeded = 0, itemsFailed = 0;  ///< on JobFinished; succeeded includes skipped
+    int itemsSkipped = 0;
+    std::optional<Error> error;  ///< on ItemFailed
 };
 
 using EventCallback = std::function<void(const Event&)>;

@@ -3,9 +3,12 @@
 // and colour properties, and copies the source's audio, subtitle and attachment streams when
 // the output container can hold them.
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "upscale/core/error.hpp"
 #include "upscale/media/video.hpp"
@@ -24,6 +27,37 @@ struct VideoWriteOptions {
     [[nodiscard]] core::Result<void> validate() const;
 };
 
+/// One closed segment: a run of frames encoded by an encoder of its own, starting with a key
+/// frame, synced to the disk.
+struct SegmentInfo {
+    int index = 0;  ///< 0-based; the file is segmentFileName(index) in the segment folder
+    std::filesystem::path file;
+    std::int64_t firstFrame = 0;  ///< index of its first frame in the source
+    std::int64_t frames = 0;
+    std::int64_t firstPts = 0, lastPts = 0;  ///< in the source's time base
+    std::int64_t bytes = 0;                  ///< size of the closed file
+};
+
+/// How the writer cuts the video into segments. Each frame goes into a segment file as soon as
+/// it is encoded; finish() joins the segments, without re-encoding, into the output container
+/// with the source's other streams. A job that stops (a crash, a full disk) keeps the segments
+/// closed so far, and a later writer given them as `done` continues after them.
+struct SegmentOptions {
+    /// Where the segment files go. Empty: a hidden folder beside the target, removed by finish().
+    std::filesystem::path folder;
+    /// A new segment starts at the first frame at least this many seconds after the first frame
+    /// of the current one: the cut points depend on the source alone.
+    double seconds = 5.0;
+    /// Segments closed by an earlier run, in order; the next one written is done.size().
+    std::vector<SegmentInfo> done;
+    /// Called once a segment has been closed at a cut point or at the end of the video (not for
+    /// the short segment a cancel closes); an error stops the writer.
+    std::function<core::Result<void>(const SegmentInfo&)> onClosed;
+};
+
+/// "000012.seg": the name of segment `index` in its folder.
+[[nodiscard]] std::string segmentFileName(int index);
+
 /// Codec names accepted by VideoWriteOptions::codec.
 [[nodiscard]] const std::vector<std::string>& videoCodecNames();
 /// Container extensions (with the dot) the writer can produce: ".mp4", ".mkv", ".mov", ".webm".
@@ -31,8 +65,9 @@ struct VideoWriteOptions {
 /// True when the path's extension is one of videoOutputExtensions() (any case).
 [[nodiscard]] bool hasVideoOutputExtension(const std::filesystem::path& path);
 
-/// Writes one video file. The file is written under a temporary name beside the target and
-/// renamed by finish(); a writer destroyed without finish() removes its temporary file.
+/// Writes one video file. Frames are encoded into segment files as they arrive; finish() joins
+/// them under a temporary name beside the target and renames it. A writer destroyed without
+/// finish() removes its temporary files (a segment folder it was given is left as it is).
 /// Thread contract: used from one thread at a time. Move-only.
 class VideoWriter {
 public:
@@ -43,19 +78,20 @@ public:
     /// hold, an unknown pixel format), Io (the file cannot be created).
     [[nodiscard]] static core::Result<std::unique_ptr<VideoWriter>> create(
         const std::filesystem::path& target, const std::filesystem::path& sourceFile,
-        const VideoProbe& source, int width, int height, const VideoWriteOptions& options);
+        const VideoProbe& source, int width, int height, const VideoWriteOptions& options,
+        SegmentOptions segments = {});
 
     ~VideoWriter();
     VideoWriter(const VideoWriter&) = delete;
     VideoWriter& operator=(const VideoWriter&) = delete;
 
-    /// Encodes one frame (RGB, the size given to create()) with its source timestamp and writes
-    /// what the encoder returns, interleaved with the copied streams up to that time.
+    /// Encodes one frame (RGB, the size given to create()) with its source timestamp into the
+    /// current segment, starting a new segment at a cut point.
     [[nodiscard]] core::Result<void> write(const VideoFrame& frame);
 
-    /// Flushes the encoder, copies the rest of the other streams (all of them when `complete`,
-    /// else only up to the last frame written), finalises the container so it plays, and renames
-    /// the temporary file to `finalPath`. Returns the path written.
+    /// Closes the current segment, joins every segment into the container with the other
+    /// streams (all of them when `complete`, else only up to the last frame written), so that
+    /// it plays, and renames the temporary file to `finalPath`. Returns the path written.
     [[nodiscard]] core::Result<std::filesystem::path> finish(
         bool complete, const std::filesystem::path& finalPath);
 

@@ -58,6 +58,10 @@ struct ArchSpec {
 [[nodiscard]] core::Result<ArchSpec> detectArchitecture(const StateDict& weights,
                                                         std::string_view source);
 
+/// Floating-point operations of one forward pass per input pixel: two per multiply-add of every
+/// convolution, at the resolution it runs at (activations and additions are left out).
+[[nodiscard]] double flopsPerInputPixel(const ArchSpec& spec);
+
 /// Every tensor the architecture has, by name, with its shape.
 [[nodiscard]] std::map<std::string, std::vector<std::int64_t>, std::less<>> expectedTensors(
     const ArchSpec& spec);

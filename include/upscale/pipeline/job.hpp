@@ -36,6 +36,12 @@ struct JobSettings {
     /// When set, a video's frames are written as PNG files into this folder
     /// ("<stem>_000001.png", ...) instead of a video file.
     std::filesystem::path framesOut;
+    /// Skip the outputs an earlier, interrupted run of the same job finished (verified by their
+    /// size and SHA-256), and continue each interrupted video after its last closed segment.
+    bool resume = false;
+    /// Length of the closed segments a video is written in: at most this much is encoded again
+    /// when an interrupted video is resumed.
+    double segmentSeconds = 5.0;
 
     [[nodiscard]] core::Result<void> validate() const;
 };
@@ -48,7 +54,8 @@ struct JobItem {
 };
 
 struct JobSummary {
-    int succeeded = 0;
+    int succeeded = 0;  ///< skipped items included
+    int skipped = 0;    ///< finished by an earlier run (--resume)
     int failed = 0;
     double seconds = 0.0;
 };

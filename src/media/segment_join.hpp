@@ -1,0 +1,28 @@
+#pragma once
+// Private to the media module: joins closed video segments into one container without
+// re-encoding, with the source's audio, subtitle and attachment streams copied beside them.
+
+#include <filesystem>
+#include <vector>
+
+#include "upscale/core/error.hpp"
+#include "upscale/media/video_writer.hpp"
+
+namespace upscale::media {
+
+struct JoinRequest {
+    std::vector<std::filesystem::path> segments;  ///< in order
+    std::filesystem::path target;                 ///< names the container and the messages
+    std::filesystem::path writeTo;                ///< the file written
+    std::filesystem::path sourceFile;             ///< the other streams come from here
+    VideoWriteOptions options;
+    double untilSeconds = 0.0;  ///< the other streams are copied up to this time
+};
+
+/// Writes the segments' packets with the source's timestamps. Decode timestamps are assigned
+/// across the whole video, so that they increase across the segments' joins even when each
+/// segment's encoder reorders frames. Errors: DiskFull or Io naming the file, CorruptFile for a
+/// damaged segment.
+[[nodiscard]] core::Result<void> joinSegments(const JoinRequest& request);
+
+}  // namespace upscale::media
