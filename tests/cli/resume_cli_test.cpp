@@ -320,3 +320,36 @@ TEST_F(Resume, FileSizeLimitFailsTheLargeOutputWithAClearErrorAndKeepsTheSmallOn
         << resumed.output;
     EXPECT_TRUE(upscale::media::readImage(out / "b_big_x4.png"));
 }
+
+TEST_F(Resume, FullDiskDuringAVideoKeepsItsSegmentsAndResumesOnceThereIsSpace) {
+    if (!haveEncoders({"ffv1", "aac"})) {
+        GTEST_SKIP() << "the ffmpeg tool or one of its encoders is missing";
+    }
+    if (geteuid() != 0 || !mountTmpfs("small", "600k")) {
+        GTEST_SKIP() << "cannot mount a tmpfs here (needs root)";
+    }
+    const fs::path clip = m_dir / "in" / "clip.mkv";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc2=size=96x64:rate=12 -f lavfi -i sine=frequency=330 "
+                       "-t 3 -c:v libx264 -c:a aac -shortest",
+                       clip),
+              "");
+    // Lossless FFV1 frames are large: the disk fills up in the middle of the video.
+    const fs::path out = m_mount / "clip.mkv";
+    const std::string args =
+        "-w 1 -s 2 --codec ffv1 --segment-seconds 0.5 " + quoted(clip) + " -o " + quoted(out);
+    const auto full = upscaleCli(args);
+    EXPECT_EQ(full.code, 1) << full.output;
+    EXPECT_NE(full.output.find("No space left on device"), std::string::npos) << full.output;
+    EXPECT_NE(full.output.find("The job stopped"), std::string::npos) << full.output;
+    EXPECT_FALSE(fs::exists(out));
+    EXPECT_TRUE(temporaryFiles(m_mount).empty());
+    EXPECT_TRUE(fs::exists(m_mount / ".upscale-resume" / "clip.mkv" / "000000.seg"));
+
+    ASSERT_EQ(runCommand("mount -o remount,size=64m " + quoted(m_mount)).code, 0);
+    const auto resumed = upscaleCli("--resume " + args);
+    ASSERT_EQ(resumed.code, 0) << resumed.output;
+    EXPECT_NE(resumed.output.find("were finished by an earlier run"), std::string::npos)
+        << resumed.output;
+    EXPECT_EQ(frameTimes(out), frameTimes(clip));
+    EXPECT_EQ(audioPacketHashes(out), audioPacketHashes(clip));
+}
