@@ -217,6 +217,7 @@ int main(int argc, char** argv) {
     j["frames"] = o.frames;
     j["batch"] = o.batch;
     j["workers"] = o.workers;
+    j["tile"] = o.tile;
     j["scale"] = o.scale;
     j["cuda_graphs"] = o.cudaGraphs;
     j["total_s"] = total;

@@ -173,8 +173,8 @@ struct VideoReader::Impl {
         return true;
     }
 
-    core::Result<VideoFrame> convert(const AVFrame& src) {
-        if (!prepareScaler(src)) {
+    core::Result<VideoFrame> convert(const AVFrame& src, bool toRgb) {
+        if (toRgb && !prepareScaler(src)) {
             return fail(
                 ErrorCode::UnsupportedFormat,
                 fmt::format("Cannot convert the frames of '{}' ({}) to RGB. Convert the "
@@ -183,12 +183,14 @@ struct VideoReader::Impl {
                             nameOr(av_get_pix_fmt_name(static_cast<AVPixelFormat>(src.format)))));
         }
         VideoFrame out;
-        out.image = core::Image(probe.width, probe.height, 3,
-                                probe.deep() ? core::BitDepth::U16 : core::BitDepth::U8);
-        std::array<std::uint8_t*, 4> dstData{out.image.row(0), nullptr, nullptr, nullptr};
-        std::array<int, 4> dstStride{static_cast<int>(out.image.rowBytes()), 0, 0, 0};
-        sws_scale(sws.get(), src.data, src.linesize, 0, src.height, dstData.data(),
-                  dstStride.data());
+        if (toRgb) {
+            out.image = core::Image(probe.width, probe.height, 3,
+                                    probe.deep() ? core::BitDepth::U16 : core::BitDepth::U8);
+            std::array<std::uint8_t*, 4> dstData{out.image.row(0), nullptr, nullptr, nullptr};
+            std::array<int, 4> dstStride{static_cast<int>(out.image.rowBytes()), 0, 0, 0};
+            sws_scale(sws.get(), src.data, src.linesize, 0, src.height, dstData.data(),
+                      dstStride.data());
+        }
         std::int64_t pts = src.best_effort_timestamp;
         if (pts == AV_NOPTS_VALUE) {
             const AVRational rate{probe.frameRate.num, probe.frameRate.den};
@@ -287,11 +289,23 @@ bool VideoReader::endedEarly() const {
 }
 
 core::Result<std::optional<VideoFrame>> VideoReader::read() {
+    return next(true);
+}
+
+core::Result<bool> VideoReader::skip() {
+    auto frame = next(false);
+    if (!frame) {
+        return core::fail(frame.error());
+    }
+    return frame->has_value();
+}
+
+core::Result<std::optional<VideoFrame>> VideoReader::next(bool toRgb) {
     Impl& d = *m_impl;
     while (!d.finished) {
         const int got = avcodec_receive_frame(d.codec.get(), d.frame.get());
         if (got == 0) {
-            auto converted = d.convert(*d.frame);
+            auto converted = d.convert(*d.frame, toRgb);
             av_frame_unref(d.frame.get());
             if (!converted) {
                 return fail(converted.error());

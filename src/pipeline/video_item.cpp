@@ -186,6 +186,16 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
     std::optional<core::Error> readError;
     std::jthread readerThread([&] {
         FrameBatch batch;
+        for (std::int64_t i = 0; i < firstFrame && !context.cancel.cancelled(); ++i) {
+            auto skipped = reader.skip();
+            if (!skipped || !*skipped) {
+                if (!skipped) {
+                    readError = skipped.error();
+                }
+                queue.close();
+                return;
+            }
+        }
         while (!context.cancel.cancelled()) {
             auto frame = reader.read();
             if (!frame) {
@@ -194,9 +204,6 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
             }
             if (!*frame) {
                 break;
-            }
-            if ((*frame)->index < firstFrame) {
-                continue;
             }
             if (batch.images.empty()) {
                 batch.firstIndex = (*frame)->index;

@@ -87,6 +87,10 @@ public:
     /// stream with a warning that says after which frame and at which time it stopped.
     [[nodiscard]] core::Result<std::optional<VideoFrame>> read();
 
+    /// Decodes the next frame without converting it (a frame an earlier run already upscaled):
+    /// it counts towards the frame indices and timestamps as read() would. False at the end.
+    [[nodiscard]] core::Result<bool> skip();
+
     /// True when the stream ended before the frame count the container announced.
     [[nodiscard]] bool endedEarly() const;
 
@@ -94,6 +98,7 @@ public:
 
 private:
     explicit VideoReader(std::unique_ptr<Impl> impl);
+    [[nodiscard]] core::Result<std::optional<VideoFrame>> next(bool toRgb);
     std::unique_ptr<Impl> m_impl;
 };
 
