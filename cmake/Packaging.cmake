@@ -1,11 +1,13 @@
 # The Debian package: `cpack -G DEB` in the build folder. It installs both executables, the
-# bundled models, the desktop entry and the icon; its dependencies are Debian 12 package names.
+# bundled models, the desktop entry and the icon; dpkg-shlibdeps (dpkg-dev) derives its
+# dependencies from the libraries the executables link. scripts/check-package.sh checks it.
 set(CPACK_PACKAGE_NAME "upscale-studio")
 set(CPACK_PACKAGE_VENDOR "Upscale Studio")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Enlarge images with neural networks (Real-ESRGAN)")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Enlarge images and videos with neural networks (Real-ESRGAN)")
 set(CPACK_PACKAGE_DESCRIPTION
-    "Upscale Studio enlarges images with neural networks, on the CPU or an NVIDIA GPU. It ships \
-the upscale command line and the upscale-studio desktop application, with two Real-ESRGAN models.")
+    "Upscale Studio enlarges images and videos with neural networks, on the CPU or an NVIDIA \
+GPU. It ships the upscale command line and the upscale-studio desktop application, with three \
+Real-ESRGAN models.")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT "Upscale Studio maintainers <maintainers@upscale-studio.invalid>")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "upscale-studio")
@@ -18,9 +20,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "graphics")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_LICENSE "GPL-3.0-or-later")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://upscale-studio.invalid")
-# The shared libraries the executables link, by their Debian 12 package names.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libtorch1.13, libopencv-core406, libopencv-imgproc406, libopencv-imgcodecs406, \
-libspdlog1.10, libfmt9, libqt6widgets6, libqt6gui6, libqt6core6")
+# The Debian 12 packages of the shared libraries the executables link (LibTorch, OpenCV, FFmpeg,
+# Qt 6, spdlog, fmt), with the versions dpkg-shlibdeps finds.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 
 include(CPack)

@@ -105,7 +105,10 @@ TEST_F(Cli, FileThatIsNotAnImageFailsNamingIt) {
     const auto run =
         upscaleCli(quote((m_dir / "letter.png").string()) + " " + quote(good.string()));
     EXPECT_EQ(run.code, 1) << run.output;
-    EXPECT_NE(run.output.find("letter.png"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("letter.png' looks like a PNG file but could not be decoded: it "
+                              "may be truncated or damaged."),
+              std::string::npos)
+        << run.output;
     EXPECT_TRUE(fs::exists(m_dir / "good_x4.png"));
     EXPECT_FALSE(fs::exists(m_dir / "letter_x4.png"));
 }
@@ -128,26 +131,58 @@ TEST_F(Cli, TruncatedModelFileFailsNamingIt) {
     const auto run = upscaleCli("-m " + quote((m_dir / "broken.safetensors").string()) + " " +
                                 quote(in.string()));
     EXPECT_EQ(run.code, 1) << run.output;
-    EXPECT_NE(run.output.find("broken.safetensors"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("broken.safetensors' is not a valid safetensors file: tensor '"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("point past the end of the file"), std::string::npos);
+    EXPECT_NE(run.output.find("The file is damaged or incomplete: download or convert it again."),
+              std::string::npos);
     EXPECT_FALSE(fs::exists(m_dir / "a_x4.png"));
 }
 
 TEST_F(Cli, CorruptModelFileFailsNamingIt) {
-    std::ofstream(m_dir / "garbage.safetensors") << "\x10\x00\x00\x00\x00\x00\x00\x00{oops";
+    // A header length of 5 and a header that is not JSON.
+    const std::string garbage("\x05\x00\x00\x00\x00\x00\x00\x00{oops", 13);
+    std::ofstream(m_dir / "garbage.safetensors", std::ios::binary) << garbage;
     const auto in = sample("a.png");
     const auto run = upscaleCli("-m " + quote((m_dir / "garbage.safetensors").string()) + " " +
                                 quote(in.string()));
     EXPECT_EQ(run.code, 1) << run.output;
-    EXPECT_NE(run.output.find("garbage.safetensors"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("garbage.safetensors' is not a valid safetensors file: its header "
+                              "is not valid JSON"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("The file is damaged or incomplete: download or convert it again."),
+              std::string::npos);
+    EXPECT_FALSE(fs::exists(m_dir / "a_x4.png"));
 }
 
 TEST_F(Cli, UnwritableOutputFolderFailsNamingItAndOtherInputsStillRun) {
+    // A file where the folder should be stops root too, unlike permissions.
     const auto a = sample("a.png");
     std::ofstream(m_dir / "blocked") << "a file, not a folder";
-    const auto run =
-        upscaleCli(quote(a.string()) + " -o " + quote((m_dir / "blocked" / "out").string()));
+    const auto blocked = m_dir / "blocked" / "out";
+    auto run = upscaleCli(quote(a.string()) + " -o " + quote(blocked.string()));
     EXPECT_EQ(run.code, 1) << run.output;
-    EXPECT_NE(run.output.find("blocked"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("Cannot create the output folder '" + blocked.string() + "': "),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("Choose a writable folder with -o."), std::string::npos);
+    EXPECT_FALSE(fs::exists(m_dir / "a_x4.png"));
+
+    // Outputs go beside their inputs. The second input is read through /dev/fd/3, a folder that
+    // takes no new files, even from root; the first one's folder is writable.
+    const auto good = sample("good.png");
+    run = upscaleCli("-f png " + quote(good.string()) + " /dev/fd/3 3<" + quote(a.string()));
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find("Cannot write '/dev/fd/3_x4.png': "), std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("Check that the folder exists, is writable and has free space."),
+              std::string::npos);
+    EXPECT_NE(run.output.find("1 succeeded, 1 failed"), std::string::npos);
+    auto written = media::readImage(m_dir / "good_x4.png");
+    ASSERT_TRUE(written.has_value()) << run.output;
+    EXPECT_EQ(written->width(), 256);
 }
 
 TEST_F(Cli, BadOptionIsAUsageError) {

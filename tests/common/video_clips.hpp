@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace upscale::test {
@@ -41,19 +43,44 @@ inline std::string quoted(const std::filesystem::path& path) {
     return text;
 }
 
-/// True when the ffmpeg tool is installed and has every named encoder.
-inline bool haveEncoders(const std::vector<std::string>& names) {
+/// What the video tests lack: "" when the ffmpeg tool is installed and has every named encoder.
+inline std::string missingEncoders(const std::vector<std::string>& names) {
     static const CommandResult encoders = runCommand("ffmpeg -hide_banner -encoders 2>/dev/null");
     if (encoders.code != 0) {
-        return false;
+        return "the ffmpeg tool is missing";
     }
+    std::string missing;
     for (const auto& name : names) {
         if (encoders.output.find(" " + name + " ") == std::string::npos) {
-            return false;
+            missing += (missing.empty() ? "" : ", ") + name;
         }
     }
-    return true;
+    return missing.empty() ? missing : "ffmpeg lacks the encoder(s) " + missing;
 }
+
+/// True when UPSCALE_REQUIRE_FFMPEG=1 (scripts/test.sh sets it): then a missing ffmpeg tool or
+/// encoder fails the video tests instead of skipping them.
+inline bool ffmpegRequired() {
+    const char* value = std::getenv("UPSCALE_REQUIRE_FFMPEG");
+    return value != nullptr && std::string(value) == "1";
+}
+
+}  // namespace upscale::test
+
+/// In a test or its SetUp: skips it when ffmpeg or one of the named encoders is missing, or fails
+/// it when UPSCALE_REQUIRE_FFMPEG=1.
+#define UPSCALE_REQUIRE_ENCODERS(...)                                                          \
+    do {                                                                                       \
+        const std::string missing_ = ::upscale::test::missingEncoders({__VA_ARGS__});          \
+        if (!missing_.empty()) {                                                               \
+            if (::upscale::test::ffmpegRequired()) {                                           \
+                FAIL() << missing_ << " (UPSCALE_REQUIRE_FFMPEG=1: the video tests must run)"; \
+            }                                                                                  \
+            GTEST_SKIP() << missing_;                                                          \
+        }                                                                                      \
+    } while (false)
+
+namespace upscale::test {
 
 /// Runs `ffmpeg -y <args> <out>`; returns ffmpeg's output on failure, empty on success.
 inline std::string makeClip(const std::string& args, const std::filesystem::path& out) {

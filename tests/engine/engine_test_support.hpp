@@ -2,6 +2,7 @@
 // Helpers shared by the engine test executables: bundled models, upscalers on a chosen device,
 // captured logs, and model variants made on the fly.
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -92,10 +93,15 @@ inline void expectConcurrentWorkersMatchOne(bool cuda) {
     ASSERT_NE(one, nullptr);
     std::vector<core::Image> frames;
     for (int i = 0; i < 4; ++i) {
-        frames.push_back(test::patternImage(70 + 0 * i, 50));
+        frames.push_back(test::patternFrame(70, 50, i));
     }
     auto expected = one->upscaleFrames(frames, 0.0, noCancel);
     ASSERT_TRUE(expected.has_value());
+    // Distinct frames, so that a frame returned in another's place shows.
+    for (std::size_t f = 1; f < frames.size(); ++f) {
+        ASSERT_FALSE(std::equal((*expected)[f].bytes().begin(), (*expected)[f].bytes().end(),
+                                (*expected)[f - 1].bytes().begin()));
+    }
 
     auto base = make(ref, {.tile = 48, .overlap = 8, .batch = 8}, cuda);
     std::vector<std::unique_ptr<engine::Upscaler>> workers;
@@ -119,7 +125,8 @@ inline void expectConcurrentWorkersMatchOne(bool cuda) {
         ASSERT_TRUE(r.has_value()) << r.error().message;
         for (std::size_t f = 0; f < frames.size(); ++f) {
             EXPECT_TRUE(std::equal((*r)[f].bytes().begin(), (*r)[f].bytes().end(),
-                                   (*expected)[f].bytes().begin()));
+                                   (*expected)[f].bytes().begin()))
+                << "frame " << f;
         }
     }
 }

@@ -51,13 +51,17 @@ TEST(Gpu, RealFP16OverflowIsRedoneInFP32) {
 TEST(Gpu, CudaGraphReplayGivesTheBytesOfPlainForwardPasses) {
     REQUIRE_CUDA();
     const auto ref = modelRef("realesr-animevideov3");
-    std::vector<core::Image> frames(3, patternImage(96, 64));
+    std::vector<core::Image> frames;
+    for (int i = 0; i < 3; ++i) {
+        frames.push_back(patternFrame(96, 64, i));
+    }
     auto plain = make(ref, {.tile = 48, .batch = 2}, true)->upscaleFrames(frames, 0.0, noCancel);
     auto graphed = make(ref, {.tile = 48, .batch = 2, .cudaGraphs = true}, true)
                        ->upscaleFrames(frames, 0.0, noCancel);
     ASSERT_TRUE(plain && graphed);
     for (std::size_t i = 0; i < frames.size(); ++i) {
         EXPECT_TRUE(std::equal((*plain)[i].bytes().begin(), (*plain)[i].bytes().end(),
-                               (*graphed)[i].bytes().begin()));
+                               (*graphed)[i].bytes().begin()))
+            << "frame " << i;
     }
 }

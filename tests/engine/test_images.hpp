@@ -8,15 +8,19 @@
 
 namespace upscale::test {
 
+/// `phase` moves the pattern and shifts its green ramp, so that images of one size can differ.
 inline core::Image patternImage(int width, int height, int channels = 3,
-                                core::BitDepth depth = core::BitDepth::U8) {
+                                core::BitDepth depth = core::BitDepth::U8, int phase = 0) {
     core::Image img(width, height, channels, depth);
     const int maxValue = img.maxValue();
     for (int y = 0; y < height; ++y) {
         for (int x = 0; x < width; ++x) {
-            const double r = 0.5 + 0.4 * std::sin(x * 0.21) * std::cos(y * 0.13);
-            const double g = static_cast<double>(x + y) / (width + height);
-            const double b = ((x / 7 + y / 5) % 2 == 0) ? 0.8 : 0.2;
+            const int px = x + 9 * phase;
+            const int py = y + 4 * phase;
+            const double r = 0.5 + 0.4 * std::sin(px * 0.21) * std::cos(py * 0.13);
+            const double g =
+                std::fmod(static_cast<double>(x + y) / (width + height) + 0.23 * phase, 1.0);
+            const double b = ((px / 7 + py / 5) % 2 == 0) ? 0.8 : 0.2;
             const double v[4] = {r, g, b, (x < width / 2) ? 0.0 : 1.0};
             for (int c = 0; c < channels; ++c) {
                 img.set(x, y, c, static_cast<int>(std::lround(v[c] * maxValue)));
@@ -24,6 +28,11 @@ inline core::Image patternImage(int width, int height, int channels = 3,
         }
     }
     return img;
+}
+
+/// Frame `index` of a sequence of RGB frames of one size, each different from the others.
+inline core::Image patternFrame(int width, int height, int index) {
+    return patternImage(width, height, 3, core::BitDepth::U8, index);
 }
 
 /// PSNR in dB between two 8-bit images of the same shape.

@@ -21,9 +21,7 @@ namespace {
 class Video : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (!haveEncoders({"libx264", "ffv1", "aac"})) {
-            GTEST_SKIP() << "the ffmpeg tool or one of its encoders is missing";
-        }
+        UPSCALE_REQUIRE_ENCODERS("libx264", "ffv1", "aac");
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         m_dir = fs::path(UPSCALE_TEST_BINARY_DIR) / ("video_" + std::string(info->name()));
         fs::remove_all(m_dir);

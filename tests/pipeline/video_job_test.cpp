@@ -28,9 +28,7 @@ struct JobRun {
 class VideoJob : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (!haveEncoders({"libx264", "ffv1", "aac", "libopus", "srt"})) {
-            GTEST_SKIP() << "the ffmpeg tool or one of its encoders is missing";
-        }
+        UPSCALE_REQUIRE_ENCODERS("libx264", "ffv1", "aac", "libopus", "srt");
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         m_dir = fs::path(UPSCALE_TEST_BINARY_DIR) / ("videojob_" + std::string(info->name()));
         fs::remove_all(m_dir);
