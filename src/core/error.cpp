@@ -1,5 +1,7 @@
 #include "upscale/core/error.hpp"
 
+#include <cerrno>
+
 namespace upscale::core {
 
 std::string_view errorCodeName(ErrorCode code) {
@@ -16,6 +18,10 @@ std::string_view errorCodeName(ErrorCode code) {
             return "model-mismatch";
         case ErrorCode::Io:
             return "io";
+        case ErrorCode::DiskFull:
+            return "disk-full";
+        case ErrorCode::LimitExceeded:
+            return "limit-exceeded";
         case ErrorCode::OutOfMemory:
             return "out-of-memory";
         case ErrorCode::Cancelled:
@@ -24,6 +30,11 @@ std::string_view errorCodeName(ErrorCode code) {
             return "internal";
     }
     return "internal";
+}
+
+ErrorCode ioErrorCode(int errnum) {
+    return errnum == ENOSPC || errnum == EDQUOT || errnum == EFBIG ? ErrorCode::DiskFull
+                                                                   : ErrorCode::Io;
 }
 
 Error Error::withContext(std::string_view context) const {

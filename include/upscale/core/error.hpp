@@ -17,11 +17,17 @@ enum class ErrorCode {
     UnsupportedFormat,  ///< the file exists but is not something we can read
     CorruptFile,        ///< the file claims a format but its contents are broken
     ModelMismatch,      ///< weights do not fit the architecture (missing, extra, wrong shape)
-    Io,                 ///< reading or writing failed (permissions, disk full, ...)
+    Io,                 ///< reading or writing failed (permissions, a device error, ...)
+    DiskFull,           ///< no space left, the file size limit or the quota reached: the job stops
+    LimitExceeded,      ///< an input is larger than a configured limit (pixels, dimensions)
     OutOfMemory,        ///< the device ran out of memory and could not recover
     Cancelled,          ///< the user cancelled
     Internal,           ///< a bug or an unexpected library failure
 };
+
+/// DiskFull for the errno values that mean the disk, the quota or the file size limit is
+/// exhausted (ENOSPC, EDQUOT, EFBIG); Io for every other one.
+[[nodiscard]] ErrorCode ioErrorCode(int errnum);
 
 /// Short stable name of an error code ("not-found", "corrupt-file", ...), used in JSON events.
 [[nodiscard]] std::string_view errorCodeName(ErrorCode code);
