@@ -16,8 +16,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "atomic_write.hpp"
 #include "upscale/core/logging.hpp"
-#include "upscale/core/paths.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -159,12 +159,6 @@ core::Error decodeFailure(const fs::path& path, const std::vector<std::uint8_t>&
                         path.string(), formatName(*claimed))};
 }
 
-core::Error writeError(const fs::path& path, const std::string& reason) {
-    return {ErrorCode::Io, fmt::format("Cannot write '{}': {}. Check that the folder exists, is "
-                                       "writable and has free space.",
-                                       path.string(), reason)};
-}
-
 core::Error tooLarge(const fs::path& path, std::string_view size) {
     return {ErrorCode::UnsupportedFormat,
             fmt::format("'{}' is too large to process ({}); the limit is {} pixels.", path.string(),
@@ -264,58 +258,6 @@ core::Result<core::Image> toImage(const fs::path& path, const cv::Mat& mat) {
                                 path.string()));
     }
     return image;
-}
-
-/// Removes a temporary file on scope exit unless the file was handed over (renamed) first.
-class TemporaryFile {
-public:
-    explicit TemporaryFile(fs::path path) : m_path(std::move(path)) {}
-    TemporaryFile(const TemporaryFile&) = delete;
-    TemporaryFile& operator=(const TemporaryFile&) = delete;
-    ~TemporaryFile() {
-        if (!m_released) {
-            std::error_code ignored;
-            fs::remove(m_path, ignored);
-        }
-    }
-    [[nodiscard]] const fs::path& path() const { return m_path; }
-    void release() { m_released = true; }
-
-private:
-    fs::path m_path;
-    bool m_released = false;
-};
-
-/// Writes `bytes` to a temporary sibling of `path` and renames it over `path`. Either the
-/// complete file ends up under `path` or nothing changes (and no temporary file is left).
-core::Result<void> writeAtomically(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
-    TemporaryFile temporary(core::temporarySibling(path));
-    {
-        errno = 0;
-        std::ofstream out(temporary.path(), std::ios::binary | std::ios::trunc);
-        if (!out) {
-            return fail(writeError(path, errnoText(errno)));
-        }
-        errno = 0;
-        out.write(reinterpret_cast<const char*>(bytes.data()),
-                  static_cast<std::streamsize>(bytes.size()));
-        if (!out) {
-            return fail(writeError(path, errnoText(errno)));
-        }
-        // Closing flushes the last buffered bytes: a full disk may only show up here.
-        errno = 0;
-        out.close();
-        if (out.fail()) {
-            return fail(writeError(path, errnoText(errno)));
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary.path(), path, ec);
-    if (ec) {
-        return fail(writeError(path, ec.message()));
-    }
-    temporary.release();
-    return {};
 }
 
 core::Result<core::Image> decode(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
@@ -526,7 +468,7 @@ core::Result<void> writeImage(const fs::path& path, const core::Image& image,
         return fail(ErrorCode::Internal, fmt::format("Cannot write '{}': the {} encoder failed: {}",
                                                      path.string(), formatName(*format), e.err));
     }
-    return writeAtomically(path, encoded);
+    return detail::writeFileAtomically(path, encoded);
 }
 
 }  // namespace upscale::media

@@ -157,6 +157,22 @@ TEST_F(Cli, BadOptionIsAUsageError) {
     EXPECT_EQ(none.code, 2) << none.output;
 }
 
+TEST_F(Cli, FileSizeLimitFailsWithExitOneSayingSoAndLeavesNoPartialFile) {
+    const auto in = sample("rocket.png");
+    // 32 blocks (16 or 32 KiB, depending on the shell) is far below the 256x256 result.
+    const auto result =
+        upscale::test::runCommand("ulimit -f 32 && " + std::string(UPSCALE_CLI_PATH) +
+                                  " --device cpu " + quote(in.string()) + " 2>&1");
+    EXPECT_EQ(result.code, 1) << result.output;
+    EXPECT_NE(result.output.find("rocket_x4.png': File too large"), std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("--resume"), std::string::npos) << result.output;
+    for (const auto& entry : fs::directory_iterator(m_dir)) {
+        EXPECT_EQ(entry.path().filename().string().find("rocket_x4"), std::string::npos)
+            << entry.path();
+    }
+}
+
 TEST_F(Cli, JsonPrintsOneEventPerLine) {
     const auto in = sample("j.png");
     const auto run = upscaleCli("--json -q " + quote(in.string()));

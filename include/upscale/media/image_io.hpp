@@ -35,8 +35,10 @@ struct ImageWriteOptions {
 /// Writes an image, choosing the format from the extension. Formats that cannot hold 16 bits
 /// (JPEG, WebP, BMP) get an 8-bit conversion; those that cannot hold alpha (JPEG, BMP) get the
 /// colour channels only. Writes a temporary file in the same folder and renames it over `path`
-/// only when complete, so a failure never leaves a truncated file under the final name.
-/// Errors: Io naming the file and the reason (permission, missing folder, disk full).
+/// only when complete and synced to the disk, so a failure never leaves a truncated file under the
+/// final name, nor a temporary file. Errors, naming the file, the reason and what to do:
+/// DiskFull (no space left, the disk quota or the file size limit reached), Io (permissions, a
+/// missing folder...).
 [[nodiscard]] core::Result<void> writeImage(const std::filesystem::path& path,
                                             const core::Image& image,
                                             const ImageWriteOptions& options = {});
