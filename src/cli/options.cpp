@@ -72,6 +72,11 @@ int parseOptions(int argc, char** argv, Options& options) {
                    "Output file name pattern: {name} (the input's), {scale}, {model}")
         ->capture_default_str();
     app.add_flag("--overwrite", job.overwrite, "Replace existing output files (never an input)");
+    app.add_option("--max-pixels", job.readLimits.maxPixels,
+                   "Refuse images and videos with more pixels (width x height) than this, from "
+                   "their headers, before decoding them")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     std::string framesOut;
     bool noAudio = false;
     app.add_option("--codec", job.video.codec, "Video codec: h264, h265, av1, ffv1 or prores")
