@@ -9,7 +9,7 @@ packages=(
     libtorch-dev
     libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev
-    libgtest-dev libgmock-dev
+    libgtest-dev libgmock-dev zlib1g-dev
     clang libclang-rt-14-dev
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg

@@ -1,5 +1,7 @@
 // upscale-studio: the desktop front end over the pipeline.
 
+#include <csignal>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -12,6 +14,9 @@
 
 int main(int argc, char** argv) {
     using namespace upscale;
+    // Past the file size limit (ulimit -f) a write must fail with an error the queue shows (a
+    // full disk), not kill the application.
+    std::signal(SIGXFSZ, SIG_IGN);
     QApplication application(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("upscale-studio"));
     QApplication::setApplicationName(QStringLiteral("upscale-studio"));

@@ -20,6 +20,9 @@ extern "C" void onInterrupt(int) {
 
 int main(int argc, char** argv) {
     using namespace upscale;
+    // Past the file size limit (ulimit -f) a write must fail with an error we report (EFBIG, a
+    // full disk), not kill the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     cli::Options options;
     if (const int code = cli::parseOptions(argc, argv, options); code >= 0) {
         return code;
@@ -39,8 +42,6 @@ int main(int argc, char** argv) {
     }
 
     std::signal(SIGINT, onInterrupt);
-    // Past a file-size limit a write must fail with an error we can report, not kill us.
-    std::signal(SIGXFSZ, SIG_IGN);
     pipeline::JobRunner runner(options.job, [&options](const core::Event& event) {
         if (options.json) {
             std::cout << cli::eventToJson(event) << std::endl;

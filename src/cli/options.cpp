@@ -81,6 +81,11 @@ int parseOptions(int argc, char** argv, Options& options) {
                    "on --resume)")
         ->check(CLI::Range(0.01, 3600.0))
         ->capture_default_str();
+    app.add_option("--max-pixels", job.readLimits.maxPixels,
+                   "Refuse images and videos with more pixels (width x height) than this, from "
+                   "their headers, before decoding them")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     std::string framesOut;
     bool noAudio = false;
     app.add_option("--codec", job.video.codec, "Video codec: h264, h265, av1, ffv1 or prores")

@@ -2,22 +2,22 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <new>
 #include <optional>
-#include <system_error>
+#include <span>
 
 #include <fmt/format.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "atomic_write.hpp"
+#include "image_header.hpp"
+#include "input_file.hpp"
 #include "upscale/core/logging.hpp"
-#include "upscale/core/paths.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -26,17 +26,13 @@ namespace {
 
 using core::ErrorCode;
 using core::fail;
-
-/// Decoded images larger than this are refused: they would not fit through the pipeline anyway,
-/// and a bogus header must not turn into a multi-gigabyte allocation further down.
-constexpr std::uint64_t kMaxPixels = 1'000'000'000;
+using detail::formatName;
+using Format = detail::ImageFormat;
 
 /// OpenCV decodes from a buffer whose length must fit an int.
-constexpr std::streamoff kMaxFileBytes = std::numeric_limits<int>::max();
+constexpr std::uint64_t kMaxFileBytes = std::numeric_limits<int>::max();
 
 constexpr const char* kSupportedList = "PNG, JPEG, WebP, TIFF, BMP";
-
-enum class Format { Png, Jpeg, WebP, Tiff, Bmp };
 
 std::optional<Format> formatFromExtension(const fs::path& path) {
     const std::string ext = lowerExtension(path);
@@ -56,52 +52,6 @@ std::optional<Format> formatFromExtension(const fs::path& path) {
         return Format::Bmp;
     }
     return std::nullopt;
-}
-
-bool startsWith(const std::vector<std::uint8_t>& bytes, std::size_t offset,
-                std::initializer_list<std::uint8_t> prefix) {
-    if (bytes.size() < offset + prefix.size()) {
-        return false;
-    }
-    return std::equal(prefix.begin(), prefix.end(), bytes.begin() + offset);
-}
-
-/// Identifies a format by its signature, independent of the file name.
-std::optional<Format> formatFromMagic(const std::vector<std::uint8_t>& bytes) {
-    if (startsWith(bytes, 0, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
-        return Format::Png;
-    }
-    if (startsWith(bytes, 0, {0xFF, 0xD8, 0xFF})) {
-        return Format::Jpeg;
-    }
-    if (startsWith(bytes, 0, {'R', 'I', 'F', 'F'}) && startsWith(bytes, 8, {'W', 'E', 'B', 'P'})) {
-        return Format::WebP;
-    }
-    // Classic TIFF ('*') and BigTIFF ('+'), in both byte orders.
-    if (startsWith(bytes, 0, {'I', 'I', '*', 0}) || startsWith(bytes, 0, {'M', 'M', 0, '*'}) ||
-        startsWith(bytes, 0, {'I', 'I', '+', 0}) || startsWith(bytes, 0, {'M', 'M', 0, '+'})) {
-        return Format::Tiff;
-    }
-    if (startsWith(bytes, 0, {'B', 'M'})) {
-        return Format::Bmp;
-    }
-    return std::nullopt;
-}
-
-const char* formatName(Format format) {
-    switch (format) {
-        case Format::Png:
-            return "PNG";
-        case Format::Jpeg:
-            return "JPEG";
-        case Format::WebP:
-            return "WebP";
-        case Format::Tiff:
-            return "TIFF";
-        case Format::Bmp:
-            return "BMP";
-    }
-    return "image";
 }
 
 /// Largest width or height the format's encoder accepts.
@@ -127,13 +77,6 @@ bool supportsAlpha(Format format) {
     return format == Format::Png || format == Format::Tiff || format == Format::WebP;
 }
 
-std::string errnoText(int error) {
-    if (error == 0) {
-        return "the operation did not complete";
-    }
-    return std::strerror(error);
-}
-
 core::Error notAnImage(const fs::path& path, std::string_view detail = {}) {
     std::string message = fmt::format("'{}' is not an image we can read (supported: {}).",
                                       path.string(), kSupportedList);
@@ -143,10 +86,17 @@ core::Error notAnImage(const fs::path& path, std::string_view detail = {}) {
     return {ErrorCode::UnsupportedFormat, std::move(message)};
 }
 
+/// A read that failed with `errnum`, or (0) because the file became shorter meanwhile.
+core::Error readFailure(const fs::path& path, int errnum) {
+    return {ErrorCode::Io, fmt::format("Cannot read '{}': {}.", path.string(),
+                                       errnum != 0 ? std::strerror(errnum)
+                                                   : "it became shorter while it was read")};
+}
+
 /// The error for bytes the decoder rejected: a file that claims a known format (by signature, or
 /// failing that by name) is broken; anything else is simply not an image.
-core::Error decodeFailure(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
-    std::optional<Format> claimed = formatFromMagic(bytes);
+core::Error decodeFailure(const fs::path& path, std::optional<Format> signature) {
+    std::optional<Format> claimed = signature;
     if (!claimed) {
         claimed = formatFromExtension(path);
     }
@@ -157,49 +107,6 @@ core::Error decodeFailure(const fs::path& path, const std::vector<std::uint8_t>&
             fmt::format("'{}' looks like a {} file but could not be decoded: it may be truncated "
                         "or damaged.",
                         path.string(), formatName(*claimed))};
-}
-
-core::Error writeError(const fs::path& path, const std::string& reason) {
-    return {ErrorCode::Io, fmt::format("Cannot write '{}': {}. Check that the folder exists, is "
-                                       "writable and has free space.",
-                                       path.string(), reason)};
-}
-
-core::Error tooLarge(const fs::path& path, std::string_view size) {
-    return {ErrorCode::UnsupportedFormat,
-            fmt::format("'{}' is too large to process ({}); the limit is {} pixels.", path.string(),
-                        size, kMaxPixels)};
-}
-
-/// Reads a whole file. Errors: Io naming the file; UnsupportedFormat when it is too large to
-/// decode.
-core::Result<std::vector<std::uint8_t>> readBytes(const fs::path& path) {
-    errno = 0;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail(ErrorCode::Io,
-                    fmt::format("Cannot read '{}': {}.", path.string(), errnoText(errno)));
-    }
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    in.seekg(0, std::ios::beg);
-    if (size < 0 || !in) {
-        return fail(ErrorCode::Io,
-                    fmt::format("Cannot read '{}': {}.", path.string(), errnoText(errno)));
-    }
-    if (size > kMaxFileBytes) {
-        return fail(tooLarge(path, fmt::format("{} bytes", size)));
-    }
-    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-    if (size > 0) {
-        errno = 0;
-        in.read(reinterpret_cast<char*>(bytes.data()), size);
-        if (in.gcount() != size) {
-            return fail(ErrorCode::Io,
-                        fmt::format("Cannot read '{}': {}.", path.string(), errnoText(errno)));
-        }
-    }
-    return bytes;
 }
 
 /// Brings any decoded sample type to 8 or 16 unsigned bits. Signed integers are taken as
@@ -266,64 +173,13 @@ core::Result<core::Image> toImage(const fs::path& path, const cv::Mat& mat) {
     return image;
 }
 
-/// Removes a temporary file on scope exit unless the file was handed over (renamed) first.
-class TemporaryFile {
-public:
-    explicit TemporaryFile(fs::path path) : m_path(std::move(path)) {}
-    TemporaryFile(const TemporaryFile&) = delete;
-    TemporaryFile& operator=(const TemporaryFile&) = delete;
-    ~TemporaryFile() {
-        if (!m_released) {
-            std::error_code ignored;
-            fs::remove(m_path, ignored);
-        }
-    }
-    [[nodiscard]] const fs::path& path() const { return m_path; }
-    void release() { m_released = true; }
-
-private:
-    fs::path m_path;
-    bool m_released = false;
-};
-
-/// Writes `bytes` to a temporary sibling of `path` and renames it over `path`. Either the
-/// complete file ends up under `path` or nothing changes (and no temporary file is left).
-core::Result<void> writeAtomically(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
-    TemporaryFile temporary(core::temporarySibling(path));
-    {
-        errno = 0;
-        std::ofstream out(temporary.path(), std::ios::binary | std::ios::trunc);
-        if (!out) {
-            return fail(writeError(path, errnoText(errno)));
-        }
-        errno = 0;
-        out.write(reinterpret_cast<const char*>(bytes.data()),
-                  static_cast<std::streamsize>(bytes.size()));
-        if (!out) {
-            return fail(writeError(path, errnoText(errno)));
-        }
-        // Closing flushes the last buffered bytes: a full disk may only show up here.
-        errno = 0;
-        out.close();
-        if (out.fail()) {
-            return fail(writeError(path, errnoText(errno)));
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary.path(), path, ec);
-    if (ec) {
-        return fail(writeError(path, ec.message()));
-    }
-    temporary.release();
-    return {};
-}
-
-core::Result<core::Image> decode(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
-    const std::optional<Format> magic = formatFromMagic(bytes);
+/// Decodes the bytes of a file whose signature says `format` and whose header passed the limits.
+core::Result<core::Image> decode(const fs::path& path, Format format,
+                                 const std::vector<std::uint8_t>& bytes, const ReadLimits& limits) {
     // JPEG never carries alpha or more than 8 bits through OpenCV, so it is decoded as colour:
     // that is the mode in which OpenCV applies the EXIF orientation, which phone photos rely on.
     // Everything else is decoded unchanged to keep alpha and 16-bit samples.
-    const int flags = magic == Format::Jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
+    const int flags = format == Format::Jpeg ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
     cv::Mat decoded;
     try {
         const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1,
@@ -331,19 +187,21 @@ core::Result<core::Image> decode(const fs::path& path, const std::vector<std::ui
         decoded = cv::imdecode(buffer, flags);
     } catch (const cv::Exception& e) {
         core::logger("media")->debug("OpenCV could not decode '{}': {}", path.string(), e.err);
-        // OpenCV refuses headers beyond its size limits (CV_IO_MAX_IMAGE_PIXELS / _WIDTH /
-        // _HEIGHT) with an assertion naming the limit: the file is fine, just too large.
+        // OpenCV refuses headers beyond its own size limits (CV_IO_MAX_IMAGE_PIXELS / _WIDTH /
+        // _HEIGHT) with an assertion naming the limit: the file is fine, just too large for it.
         if (e.err.find("CV_IO_MAX_IMAGE") != std::string::npos) {
-            return fail(tooLarge(path, "its dimensions exceed the decoder's limits"));
+            return fail(ErrorCode::LimitExceeded,
+                        fmt::format("'{}' is larger than the image decoder accepts ({}).",
+                                    path.string(), e.err));
         }
-        return fail(decodeFailure(path, bytes));
+        return fail(decodeFailure(path, format));
     }
     if (decoded.empty()) {
-        return fail(decodeFailure(path, bytes));
+        return fail(decodeFailure(path, format));
     }
-    const auto pixels = static_cast<std::uint64_t>(decoded.cols) * decoded.rows;
-    if (pixels > kMaxPixels) {
-        return fail(tooLarge(path, fmt::format("{}x{} pixels", decoded.cols, decoded.rows)));
+    // The header was checked, but what the decoder made of it is what gets allocated next.
+    if (auto fits = checkReadLimits(path, decoded.cols, decoded.rows, limits); !fits) {
+        return fail(fits.error());
     }
     try {
         return toImage(path, toUnsignedDepth(decoded));
@@ -443,35 +301,42 @@ bool formatSupportsAlpha(const fs::path& path) {
     return format && supportsAlpha(*format);
 }
 
-core::Result<core::Image> readImage(const fs::path& path) {
-    std::error_code ec;
-    const fs::file_status status = fs::status(path, ec);
-    if (status.type() == fs::file_type::not_found || ec == std::errc::not_a_directory) {
-        return fail(ErrorCode::NotFound,
-                    fmt::format("Input file '{}' does not exist.", path.string()));
+core::Result<core::Image> readImage(const fs::path& path, const ReadLimits& limits) {
+    auto file = detail::InputFile::open(path);
+    if (!file) {
+        return fail(file.error());
     }
-    if (ec) {
-        return fail(ErrorCode::Io,
-                    fmt::format("Cannot read '{}': {}.", path.string(), ec.message()));
-    }
-    if (fs::is_directory(status)) {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("'{}' is a folder, not an image file.", path.string()));
-    }
-    if (!fs::is_regular_file(status)) {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("'{}' is not a regular file, so it cannot be read as an image.",
-                                path.string()));
+    if (file->size() == 0) {
+        return fail(notAnImage(path, "The file is empty."));
     }
     try {
-        auto bytes = readBytes(path);
+        // The signature and the header first: a file is refused by what its header announces,
+        // before the rest of it is read and long before anything is decoded.
+        std::array<std::uint8_t, detail::kSignatureBytes> start{};
+        const auto startBytes =
+            static_cast<std::size_t>(std::min<std::uint64_t>(start.size(), file->size()));
+        if (!file->read(0, std::span(start.data(), startBytes))) {
+            return fail(readFailure(path, file->readErrno()));
+        }
+        const auto format = detail::formatFromSignature(std::span(start.data(), startBytes));
+        if (!format) {
+            return fail(decodeFailure(path, std::nullopt));
+        }
+        auto header = detail::readImageHeader(path, *format, *file);
+        if (!header && file->readErrno() != 0) {
+            return fail(readFailure(path, file->readErrno()));
+        }
+        if (!header) {
+            return fail(header.error());
+        }
+        if (auto fits = checkReadLimits(path, header->width, header->height, limits); !fits) {
+            return fail(fits.error());
+        }
+        auto bytes = file->readAll(kMaxFileBytes);
         if (!bytes) {
             return fail(bytes.error());
         }
-        if (bytes->empty()) {
-            return fail(notAnImage(path, "The file is empty."));
-        }
-        return decode(path, *bytes);
+        return decode(path, *format, *bytes, limits);
     } catch (const std::bad_alloc&) {
         return fail(ErrorCode::OutOfMemory,
                     fmt::format("Not enough memory to read '{}'.", path.string()));
@@ -526,7 +391,7 @@ core::Result<void> writeImage(const fs::path& path, const core::Image& image,
         return fail(ErrorCode::Internal, fmt::format("Cannot write '{}': the {} encoder failed: {}",
                                                      path.string(), formatName(*format), e.err));
     }
-    return writeAtomically(path, encoded);
+    return detail::writeFileAtomically(path, encoded);
 }
 
 }  // namespace upscale::media

@@ -83,8 +83,10 @@ VideoProbe describe(const AVFormatContext* ctx, int videoIndex) {
     return probe;
 }
 
-/// Opens the container and finds its video stream, with messages that name the file.
-core::Result<std::pair<ff::InputPtr, int>> openVideo(const fs::path& path) {
+/// Opens the container and finds its video stream, with messages that name the file. A stream
+/// without a frame size, or one larger than `limits`, is refused before any decoder exists.
+core::Result<std::pair<ff::InputPtr, int>> openVideo(const fs::path& path,
+                                                     const ReadLimits& limits) {
     ff::bridgeLog();
     std::error_code ec;
     if (!fs::exists(path, ec)) {
@@ -105,6 +107,16 @@ core::Result<std::pair<ff::InputPtr, int>> openVideo(const fs::path& path) {
                                 "image file for a still picture.",
                                 path.string()));
     }
+    const AVCodecParameters* par = ctx->streams[index]->codecpar;
+    if (par->width <= 0 || par->height <= 0) {
+        return fail(ErrorCode::CorruptFile,
+                    fmt::format("The video stream of '{}' has no frame size. The file may be "
+                                "damaged.",
+                                path.string()));
+    }
+    if (auto fits = checkReadLimits(path, par->width, par->height, limits); !fits) {
+        return fail(fits.error());
+    }
     return std::pair{std::move(ctx), index};
 }
 
@@ -122,8 +134,8 @@ bool hasVideoExtension(const fs::path& path) {
     return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
 }
 
-core::Result<VideoProbe> probeVideo(const fs::path& path) {
-    auto opened = openVideo(path);
+core::Result<VideoProbe> probeVideo(const fs::path& path, const ReadLimits& limits) {
+    auto opened = openVideo(path, limits);
     if (!opened) {
         return fail(opened.error());
     }
@@ -237,8 +249,9 @@ struct VideoReader::Impl {
 VideoReader::VideoReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 VideoReader::~VideoReader() = default;
 
-core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& path) {
-    auto opened = openVideo(path);
+core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& path,
+                                                             const ReadLimits& limits) {
+    auto opened = openVideo(path, limits);
     if (!opened) {
         return fail(opened.error());
     }
@@ -270,12 +283,6 @@ core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& pat
         if (static_cast<int>(i) != impl->streamIndex) {
             impl->format->streams[i]->discard = AVDISCARD_ALL;
         }
-    }
-    if (impl->probe.width <= 0 || impl->probe.height <= 0) {
-        return fail(ErrorCode::CorruptFile,
-                    fmt::format("The video stream of '{}' has no frame size. The file may be "
-                                "damaged.",
-                                path.string()));
     }
     return std::unique_ptr<VideoReader>(new VideoReader(std::move(impl)));
 }

@@ -254,7 +254,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
             m_onEvent(*finished);
             continue;
         }
-        auto image = media::readImage(item.input);
+        auto image = media::readImage(item.input, m_settings.readLimits);
         if (!image) {
             failItem(ev, image.error(), itemStart);
             continue;

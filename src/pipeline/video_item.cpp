@@ -143,7 +143,7 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
                                        const VideoItemContext& context) {
     const auto start = Clock::now();
     auto log = core::logger("pipeline");
-    auto opened = media::VideoReader::open(item.input);
+    auto opened = media::VideoReader::open(item.input, context.settings.readLimits);
     if (!opened) {
         return fail(opened.error());
     }

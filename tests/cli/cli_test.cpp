@@ -192,6 +192,41 @@ TEST_F(Cli, BadOptionIsAUsageError) {
     EXPECT_EQ(none.code, 2) << none.output;
 }
 
+TEST_F(Cli, ImageOverMaxPixelsFailsAloneWithExitOneNamingTheLimit) {
+    const auto big = sample("big.png");  // 64x64
+    const auto small = m_dir / "small.png";
+    ASSERT_TRUE(media::writeImage(small, core::Image(16, 16, 3, core::BitDepth::U8)));
+    const auto run =
+        upscaleCli("--max-pixels 1000 " + quote(big.string()) + " " + quote(small.string()));
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find("big.png' is 64x64 = 4096 pixels, more than the limit of 1000 "
+                              "pixels"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("--max-pixels"), std::string::npos);
+    EXPECT_FALSE(fs::exists(m_dir / "big_x4.png"));
+    EXPECT_TRUE(fs::exists(m_dir / "small_x4.png"));
+
+    const auto zero = upscaleCli("--max-pixels 0 " + quote(small.string()));
+    EXPECT_EQ(zero.code, 2) << zero.output;
+}
+
+TEST_F(Cli, FileSizeLimitFailsWithExitOneSayingSoAndLeavesNoPartialFile) {
+    const auto in = sample("rocket.png");
+    // 32 blocks (16 or 32 KiB, depending on the shell) is far below the 256x256 result.
+    const auto result =
+        upscale::test::runCommand("ulimit -f 32 && " + std::string(UPSCALE_CLI_PATH) +
+                                  " --device cpu " + quote(in.string()) + " 2>&1");
+    EXPECT_EQ(result.code, 1) << result.output;
+    EXPECT_NE(result.output.find("rocket_x4.png': File too large"), std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("--resume"), std::string::npos) << result.output;
+    for (const auto& entry : fs::directory_iterator(m_dir)) {
+        EXPECT_EQ(entry.path().filename().string().find("rocket_x4"), std::string::npos)
+            << entry.path();
+    }
+}
+
 TEST_F(Cli, JsonPrintsOneEventPerLine) {
     const auto in = sample("j.png");
     const auto run = upscaleCli("--json -q " + quote(in.string()));

@@ -182,9 +182,7 @@ TEST_F(Resume, KilledImageFolderJobResumesWithoutProcessingAnImageTwice) {
 }
 
 TEST_F(Resume, KilledVideoJobResumesToTheFramesTimestampsAndAudioOfAnUninterruptedRun) {
-    if (!haveEncoders({"libx264", "aac"})) {
-        GTEST_SKIP() << "the ffmpeg tool or one of its encoders is missing";
-    }
+    UPSCALE_REQUIRE_ENCODERS("libx264", "aac");
     const fs::path clip = m_dir / "in" / "clip.mp4";
     ASSERT_EQ(makeClip("-f lavfi -i testsrc2=size=48x32:rate=12 -f lavfi "
                        "-i sine=frequency=330:sample_rate=44100 -t 4 -c:v libx264 -c:a aac "
@@ -223,9 +221,7 @@ TEST_F(Resume, KilledVideoJobResumesToTheFramesTimestampsAndAudioOfAnUninterrupt
 }
 
 TEST_F(Resume, WithoutResumeAnInterruptedVideoIsKeptAndTheMessageSaysHowToContinue) {
-    if (!haveEncoders({"libx264"})) {
-        GTEST_SKIP() << "the ffmpeg tool or one of its encoders is missing";
-    }
+    UPSCALE_REQUIRE_ENCODERS("libx264");
     const fs::path clip = m_dir / "in" / "clip.mkv";
     ASSERT_EQ(makeClip("-f lavfi -i testsrc2=size=48x32:rate=12 -t 4 -c:v libx264", clip), "");
     const fs::path out = m_dir / "out" / "clip.mkv";
@@ -322,9 +318,7 @@ TEST_F(Resume, FileSizeLimitFailsTheLargeOutputWithAClearErrorAndKeepsTheSmallOn
 }
 
 TEST_F(Resume, FullDiskDuringAVideoKeepsItsSegmentsAndResumesOnceThereIsSpace) {
-    if (!haveEncoders({"ffv1", "aac"})) {
-        GTEST_SKIP() << "the ffmpeg tool or one of its encoders is missing";
-    }
+    UPSCALE_REQUIRE_ENCODERS("ffv1", "aac");
     if (geteuid() != 0 || !mountTmpfs("small", "600k")) {
         GTEST_SKIP() << "cannot mount a tmpfs here (needs root)";
     }

@@ -6,8 +6,6 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +13,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "image_test_util.hpp"
 #include "upscale/core/error.hpp"
 #include "upscale/core/image.hpp"
 #include "upscale/media/image_io.hpp"
@@ -30,25 +29,12 @@ using upscale::media::imageExtensions;
 using upscale::media::ImageWriteOptions;
 using upscale::media::readImage;
 using upscale::media::writeImage;
+using upscale::test::listFolder;
+using upscale::test::patternImage;
+using upscale::test::readAll;
+using upscale::test::writeBytes;
 
 namespace {
-
-/// A deterministic image whose samples differ across x, y and channel, so that swapped
-/// channels, flipped rows or lost precision all show up.
-Image patternImage(int width, int height, int channels, BitDepth depth) {
-    Image img(width, height, channels, depth);
-    const int max = img.maxValue();
-    for (int y = 0; y < height; ++y) {
-        for (int x = 0; x < width; ++x) {
-            for (int c = 0; c < channels; ++c) {
-                const long v =
-                    (static_cast<long>(x) * 7919 + y * 104729 + c * 15485863L) % (max + 1);
-                img.set(x, y, c, static_cast<int>(v));
-            }
-        }
-    }
-    return img;
-}
 
 /// A smooth gradient, which lossy codecs reproduce closely.
 Image gradientImage(int width, int height) {
@@ -83,50 +69,7 @@ double meanAbsDiff(const Image& a, const Image& b) {
     return sum / (static_cast<double>(a.width()) * a.height() * a.channels());
 }
 
-std::set<std::string> listFolder(const fs::path& dir) {
-    std::set<std::string> names;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-        names.insert(entry.path().filename().string());
-    }
-    return names;
-}
-
-void writeBytes(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    ASSERT_TRUE(out.good()) << path;
-}
-
-std::string readAll(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-class ImageIoTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::path(UPSCALE_TEST_BINARY_DIR) / "image_io_tmp" / info->name();
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-    }
-
-    void TearDown() override {
-        std::error_code ec;
-        // A test may have made a folder read-only; make it removable again.
-        for (const auto& entry : fs::recursive_directory_iterator(m_dir, ec)) {
-            if (entry.is_directory()) {
-                fs::permissions(entry.path(), fs::perms::owner_all, fs::perm_options::add, ec);
-            }
-        }
-        fs::remove_all(m_dir, ec);
-    }
-
-    [[nodiscard]] const fs::path& dir() const { return m_dir; }
-
-private:
-    fs::path m_dir;
-};
+using ImageIoTest = upscale::test::FolderTest;
 
 TEST_F(ImageIoTest, Rgb8PngRoundTripIsExactAndStoredAsBgr) {
     Image red(4, 3, 3, BitDepth::U8);
@@ -547,8 +490,10 @@ TEST_F(ImageIoTest, HugeDimensionsAreRefusedWithoutDecoding) {
     writeBytes(path, std::string(png.begin(), png.end()));
     auto result = readImage(path);
     ASSERT_FALSE(result.has_value());
-    EXPECT_EQ(result.error().code, ErrorCode::UnsupportedFormat);
-    EXPECT_NE(result.error().message.find("too large"), std::string::npos)
+    EXPECT_EQ(result.error().code, ErrorCode::LimitExceeded);
+    EXPECT_NE(result.error().message.find("100000x100000"), std::string::npos)
+        << result.error().message;
+    EXPECT_NE(result.error().message.find("--max-pixels"), std::string::npos)
         << result.error().message;
     EXPECT_NE(result.error().message.find(path.string()), std::string::npos);
 }

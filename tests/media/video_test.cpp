@@ -148,6 +148,35 @@ TEST_F(Video, AFileWithoutVideoIsRefusedWithAClearMessage) {
     EXPECT_NE(reader.error().message.find("sound.mp4"), std::string::npos);
 }
 
+TEST_F(Video, AStreamOverTheLimitsIsRefusedBeforeDecoding) {
+    const auto clip = m_dir / "clip.mkv";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=64x48:rate=10 -frames:v 2 -c:v ffv1", clip), "");
+    const media::ReadLimits fewPixels{.maxPixels = 64 * 48 - 1};
+    auto probe = media::probeVideo(clip, fewPixels);
+    auto reader = media::VideoReader::open(clip, fewPixels);
+    ASSERT_FALSE(probe.has_value());
+    ASSERT_FALSE(reader.has_value());
+    for (const core::Error& error : {probe.error(), reader.error()}) {
+        EXPECT_EQ(error.code, core::ErrorCode::LimitExceeded);
+        EXPECT_NE(error.message.find(clip.string()), std::string::npos) << error.message;
+        EXPECT_NE(error.message.find("64x48 = 3072 pixels, more than the limit of 3071 pixels"),
+                  std::string::npos)
+            << error.message;
+        EXPECT_NE(error.message.find("--max-pixels"), std::string::npos) << error.message;
+    }
+    auto narrow = media::VideoReader::open(clip, media::ReadLimits{.maxDimension = 63});
+    ASSERT_FALSE(narrow.has_value());
+    EXPECT_EQ(narrow.error().code, core::ErrorCode::LimitExceeded);
+    EXPECT_NE(narrow.error().message.find("limit of 63 pixels on a side"), std::string::npos)
+        << narrow.error().message;
+
+    auto exact = media::VideoReader::open(clip, media::ReadLimits{.maxPixels = 64 * 48});
+    ASSERT_TRUE(exact.has_value()) << exact.error().message;
+    auto frame = (*exact)->read();
+    ASSERT_TRUE(frame.has_value() && frame->has_value());
+    EXPECT_EQ((*frame)->image.width(), 64);
+}
+
 TEST_F(Video, ATruncatedFileGivesItsFramesAndSaysWhereItStopped) {
     const auto clip = m_dir / "whole.mkv";
     ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=64x48:rate=10 -frames:v 20 -c:v ffv1", clip), "");

@@ -10,6 +10,7 @@
 
 #include "upscale/core/error.hpp"
 #include "upscale/core/image.hpp"
+#include "upscale/media/read_limits.hpp"
 
 namespace upscale::media {
 
@@ -22,9 +23,14 @@ namespace upscale::media {
 
 /// Reads an image. Grey becomes RGB, grey+alpha becomes RGBA, BGR(A) becomes RGB(A).
 /// 16-bit sources stay 16-bit; float sources are converted to 16-bit.
-/// Errors: NotFound (missing), UnsupportedFormat (not an image we can decode), CorruptFile
-/// (a known format whose data is broken), each naming the file.
-[[nodiscard]] core::Result<core::Image> readImage(const std::filesystem::path& path);
+/// The dimensions are read from the header and checked against `limits` before the rest of the
+/// file is read or anything is decoded.
+/// Errors, each naming the file: NotFound (missing); InvalidArgument (a folder, a named pipe, a
+/// device: refused before it is opened); UnsupportedFormat (empty, or not an image we can
+/// decode); CorruptFile (a known format whose header or data is broken); LimitExceeded (larger
+/// than `limits`, with the dimensions and the limit); Io (it cannot be read).
+[[nodiscard]] core::Result<core::Image> readImage(const std::filesystem::path& path,
+                                                  const ReadLimits& limits = {});
 
 struct ImageWriteOptions {
     int jpegQuality = 95;    ///< 1..100
@@ -35,8 +41,10 @@ struct ImageWriteOptions {
 /// Writes an image, choosing the format from the extension. Formats that cannot hold 16 bits
 /// (JPEG, WebP, BMP) get an 8-bit conversion; those that cannot hold alpha (JPEG, BMP) get the
 /// colour channels only. Writes a temporary file in the same folder and renames it over `path`
-/// only when complete, so a failure never leaves a truncated file under the final name.
-/// Errors: Io naming the file and the reason (permission, missing folder, disk full).
+/// only when complete and synced to the disk, so a failure never leaves a truncated file under the
+/// final name, nor a temporary file. Errors, naming the file, the reason and what to do:
+/// DiskFull (no space left, the disk quota or the file size limit reached), Io (permissions, a
+/// missing folder...).
 [[nodiscard]] core::Result<void> writeImage(const std::filesystem::path& path,
                                             const core::Image& image,
                                             const ImageWriteOptions& options = {});

@@ -12,6 +12,7 @@
 
 #include "upscale/core/error.hpp"
 #include "upscale/core/image.hpp"
+#include "upscale/media/read_limits.hpp"
 
 namespace upscale::media {
 
@@ -65,16 +66,19 @@ struct VideoFrame {
 };
 
 /// Probes a file without decoding it. Errors: NotFound, UnsupportedFormat (not a container
-/// FFmpeg reads, or no video stream), each naming the file and what to do.
-[[nodiscard]] core::Result<VideoProbe> probeVideo(const std::filesystem::path& path);
+/// FFmpeg reads, or no video stream), CorruptFile (a video stream without a frame size),
+/// LimitExceeded (a frame size over `limits`), each naming the file and what to do.
+[[nodiscard]] core::Result<VideoProbe> probeVideo(const std::filesystem::path& path,
+                                                  const ReadLimits& limits = {});
 
 /// Decodes the best video stream of a file, with FFmpeg's threaded decoding.
 /// Thread contract: one reader is used from one thread at a time. Move-only.
 class VideoReader {
 public:
     /// Opens the file and its decoder. Errors as probeVideo(), plus a decoder that cannot open.
+    /// The frame size is checked against `limits` before the decoder is opened.
     [[nodiscard]] static core::Result<std::unique_ptr<VideoReader>> open(
-        const std::filesystem::path& path);
+        const std::filesystem::path& path, const ReadLimits& limits = {});
 
     ~VideoReader();
     VideoReader(const VideoReader&) = delete;

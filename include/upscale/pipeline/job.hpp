@@ -32,6 +32,8 @@ struct JobSettings {
     bool overwrite = false;  ///< replace existing output files (never an input)
     core::EngineSettings engine;
     media::ImageWriteOptions writeOptions;
+    /// Inputs larger than these are refused from their headers, before they are decoded.
+    media::ReadLimits readLimits;
     media::VideoWriteOptions video;
     /// When set, a video's frames are written as PNG files into this folder
     /// ("<stem>_000001.png", ...) instead of a video file.
