@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <spdlog/sinks/ostream_sink.h>
 
 #include "common/video_clips.hpp"
@@ -353,4 +354,35 @@ TEST_F(VideoJob, AnimatedGifBecomesAnMp4Video) {
     EXPECT_EQ(v.value("pix_fmt", ""), "yuv420p");
     EXPECT_EQ(v.value("width", 0), 64);
     EXPECT_EQ(frameTimes(out), frameTimes(gif));
+}
+
+TEST_F(VideoJob, ResumedFramesOutWritesOnlyTheFramesThatAreMissing) {
+    const auto clip = m_dir / "clip.mp4";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 6 -c:v libx264", clip),
+              "");
+    auto s = settings(clip);
+    s.framesOut = m_dir / "frames";
+    s.engine.batch = 1;
+    ASSERT_EQ(run(s).summary.succeeded, 1);
+    const auto frame = [&](int i) { return m_dir / "frames" / fmt::format("clip_{:06d}.png", i); };
+    const auto sixth = fs::file_size(frame(6));
+    // As a crash after the fourth frame would leave them.
+    fs::remove(frame(5));
+    fs::remove(frame(6));
+    const auto kept = fs::last_write_time(frame(4));
+
+    s.resume = true;
+    const auto r = run(s);
+    EXPECT_EQ(r.summary.succeeded, 1) << r.log;
+    EXPECT_NE(r.log.find("4 frame(s) were finished by an earlier run; continuing at frame 5"),
+              std::string::npos)
+        << r.log;
+    int batches = 0;
+    for (const auto& e : r.events) {
+        batches += e.kind == core::EventKind::Batch ? 1 : 0;
+    }
+    EXPECT_EQ(batches, 2);
+    EXPECT_EQ(fs::last_write_time(frame(4)), kept);
+    ASSERT_TRUE(fs::exists(frame(6)));
+    EXPECT_EQ(fs::file_size(frame(6)), sixth);
 }
