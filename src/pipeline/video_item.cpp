@@ -160,6 +160,12 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
     if (!sink) {
         return fail(sink.error());
     }
+    if (!context.settings.framesOut.empty()) {
+        event.output = context.settings.framesOut.string();
+    }
+    log->info("{}: {}x{} {} {}, {} frame(s){} -> {}x{}", item.input.string(), probe.width,
+              probe.height, probe.codec, probe.pixelFormat, probe.frameCount,
+              probe.frameCountEstimated ? " (estimated)" : "", outWidth, outHeight);
     // Frames before this one were finished by an earlier run: they are decoded, not upscaled.
     const std::int64_t firstFrame = sink->resumeFrame(context.settings.resume);
     if (firstFrame > 0) {
@@ -172,12 +178,6 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
             firstFrame + 1);
     }
     event.framesDone = firstFrame;
-    if (!context.settings.framesOut.empty()) {
-        event.output = context.settings.framesOut.string();
-    }
-    log->info("{}: {}x{} {} {}, {} frame(s){} -> {}x{}", item.input.string(), probe.width,
-              probe.height, probe.codec, probe.pixelFormat, probe.frameCount,
-              probe.frameCountEstimated ? " (estimated)" : "", outWidth, outHeight);
 
     // The reader runs ahead by at most two batches: decoding overlaps upscaling, memory stays
     // flat however long the video is.
