@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # README command 2 (and what CI runs): install what is missing, build everything with the
-# tests, run the whole test suite, then fuzz the model readers for a bounded time.
+# tests, run the whole test suite, run the unit and pipeline tests again under AddressSanitizer
+# with UndefinedBehaviorSanitizer and under ThreadSanitizer, then fuzz the model readers for a
+# bounded time. Each step prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+step() {
+    local start=$SECONDS
+    "$@"
+    echo "test.sh: '$*' took $((SECONDS - start)) s"
+}
 jobs=$(nproc)
-scripts/build.sh release -j "$jobs"
+step scripts/install-deps.sh
+step scripts/build.sh release -j "$jobs"
 # The video tests need the ffmpeg tool and its encoders (install-deps.sh installs them): here a
 # missing one fails those tests instead of skipping them.
-UPSCALE_REQUIRE_FFMPEG=1 ctest --preset release -j "$jobs"
-scripts/fuzz.sh
+UPSCALE_REQUIRE_FFMPEG=1 step ctest --preset release -j "$jobs"
+step scripts/sanitize.sh asan
+step scripts/sanitize.sh tsan
+step scripts/fuzz.sh
