@@ -10,12 +10,13 @@ step() {
     "$@"
     echo "test.sh: '$*' took $((SECONDS - start)) s"
 }
+# The video tests need the ffmpeg tool and its encoders (install-deps.sh installs them): here a
+# missing one fails those tests instead of skipping them.
+export UPSCALE_REQUIRE_FFMPEG=1
 jobs=$(nproc)
 step scripts/install-deps.sh
 step scripts/build.sh release -j "$jobs"
-# The video tests need the ffmpeg tool and its encoders (install-deps.sh installs them): here a
-# missing one fails those tests instead of skipping them.
-UPSCALE_REQUIRE_FFMPEG=1 step ctest --preset release -j "$jobs"
+step ctest --preset release -j "$jobs"
 step scripts/sanitize.sh asan
 step scripts/sanitize.sh tsan
 step scripts/fuzz.sh
