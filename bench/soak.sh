@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Soak test of the video pipeline: upscales a long clip of small frames and samples the resident
 # memory of `upscale` every second, so that a leak per frame shows as a slope. Prints the frames,
-# the minutes, the memory once the model is loaded, at the end and at its peak, and the slope;
-# docs/BENCHMARKS.md records them.
+# the minutes, the memory once the model is loaded, at the end and at its peak, and the slope (a
+# least-squares fit over time and over frames); docs/BENCHMARKS.md records them.
 #
 #   bench/soak.sh [build dir]      (default: build/release)
 #
-# Environment: FRAMES (default 5000), SIZE (default 32x18), MODEL (default: the default model),
-# SCALE (default 1), WORKERS (default 2), BATCH (default 2), DEVICE (default auto),
-# SOAK_CSV (the samples, default <build dir>/soak-rss.csv: seconds,rss_kib,frames_done).
+# Environment: FRAMES (default 30000: 1000 s of video at 30 fps), SIZE (default 32x18), MODEL
+# (default: the default model), SCALE (default 1), WORKERS (default 2), BATCH (default 2), DEVICE
+# (default auto), WARMUP (seconds before the "start" sample, default 10), SOAK_CSV (the samples,
+# default <build dir>/soak-rss.csv: seconds,rss_kib,frames_done).
 set -euo pipefail
 
 build=${1:-build/release}
 cli="$build/src/cli/upscale"
-frames=${FRAMES:-5000}
+frames=${FRAMES:-30000}
 size=${SIZE:-32x18}
 scale=${SCALE:-1}
 csv=${SOAK_CSV:-$build/soak-rss.csv}
@@ -60,20 +61,25 @@ if [ "$status" -ne 0 ]; then
 fi
 
 saved=$(sed -n 's|^.*Saved .*: \([0-9]*\) frames in .*$|\1|p' "$log" | tail -1)
-# The memory "at start" is the first sample after the first batch was saved (the model loaded
-# and the queues full); the slope is the least-squares fit of the samples from there on.
-awk -F, -v frames="${saved:-0}" -v start="$start" -v end="$end" -v csv="$csv" '
+# The memory "at start" is the first sample WARMUP seconds (default 10) into the run once a batch
+# has been saved: the model is loaded, the queues and the encoder's look-ahead are full. The
+# slopes are least-squares fits of the samples from there on.
+awk -F, -v frames="${saved:-0}" -v start="$start" -v end="$end" -v csv="$csv" \
+    -v warmup="${WARMUP:-10}" '
     NR == 1 { next }
     { if ($2 > peak) peak = $2 }
-    $3 > 0 && !began { began = 1; t0 = $1; r0 = $2 }
-    began { n++; sx += $1; sy += $2; sxx += $1 * $1; sxy += $1 * $2; last = $2; tl = $1 }
+    $3 > 0 && $1 >= warmup && !began { began = 1; t0 = $1; r0 = $2 }
+    began {
+        n++; last = $2; tl = $1
+        st += $1; sf += $3; sr += $2; stt += $1 * $1; sff += $3 * $3; str += $1 * $2; sfr += $3 * $2
+    }
     END {
-        if (n < 2) { print "soak: too short to measure; raise FRAMES" > "/dev/stderr"; exit 1 }
-        slope = (n * sxy - sx * sy) / (n * sxx - sx * sx)   # KiB per second
+        if (n < 3) { print "soak: too short to measure; raise FRAMES" > "/dev/stderr"; exit 1 }
+        per_s = (n * str - st * sr) / (n * stt - st * st)      # KiB per second
+        per_frame = (n * sfr - sf * sr) / (n * sff - sf * sf)  # KiB per frame
         printf "frames: %d, %.1f minutes (%d samples in %s)\n", frames, (end - start) / 60, n, csv
         printf "rss at start (%.0f s): %.1f MiB\n", t0, r0 / 1024
         printf "rss at end (%.0f s): %.1f MiB\n", tl, last / 1024
         printf "rss peak: %.1f MiB\n", peak / 1024
-        printf "slope: %+.1f KiB/min (%+.1f MiB over the run after start)\n", slope * 60,
-               slope * (tl - t0) / 1024
+        printf "slope: %+.1f KiB/min, %+.2f KiB per 1000 frames\n", per_s * 60, per_frame * 1000
     }' "$csv"

@@ -20,8 +20,12 @@ jobs=${SANITIZE_JOBS:-$(nproc)}
 # Only what the selected tests run: the Qt application, the command line and the GPU tests are
 # not built (see the test presets for which tests run and why).
 targets=(core_tests models_tests networks_tests engine_tests media_tests video_tests
-    pipeline_tests video_job_tests)
+    pipeline_tests video_job_tests journal_tests)
 
+start=$SECONDS
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" --target "${targets[@]}" -j "$jobs"
+echo "sanitize.sh $preset: the build took $((SECONDS - start)) s"
+start=$SECONDS
 ctest --preset "$preset" -j "$jobs"
+echo "sanitize.sh $preset: the tests took $((SECONDS - start)) s"
