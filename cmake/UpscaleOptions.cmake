@@ -28,7 +28,8 @@ if(UPSCALE_SANITIZE)
                                 "address, undefined, thread, leak (comma-separated).")
         endif()
     endforeach()
-    if("thread" IN_LIST _sanitizers AND ("address" IN_LIST _sanitizers OR "leak" IN_LIST _sanitizers))
+    if("thread" IN_LIST _sanitizers
+       AND ("address" IN_LIST _sanitizers OR "leak" IN_LIST _sanitizers))
         message(FATAL_ERROR "UPSCALE_SANITIZE: thread cannot be combined with address or leak.")
     endif()
     target_compile_options(upscale_options INTERFACE
