@@ -360,7 +360,7 @@ core::Result<std::unique_ptr<Upscaler>> Upscaler::create(const models::ModelRef&
     impl->device = *device;
     impl->stream = acquireStream(*device);
     impl->info = UpscalerInfo{(*loaded)->name, describeDevice(*device),
-                              dtypeLabel((*loaded)->dtype), (*loaded)->spec};
+                              dtypeLabel((*loaded)->dtype), (*loaded)->spec, (*loaded)->identity};
     return std::unique_ptr<Upscaler>(new Upscaler(std::move(impl)));
 }
 

@@ -14,9 +14,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "atomic_write.hpp"
 #include "image_header.hpp"
 #include "input_file.hpp"
+#include "upscale/core/files.hpp"
 #include "upscale/core/logging.hpp"
 
 namespace upscale::media {
@@ -391,7 +391,7 @@ core::Result<void> writeImage(const fs::path& path, const core::Image& image,
         return fail(ErrorCode::Internal, fmt::format("Cannot write '{}': the {} encoder failed: {}",
                                                      path.string(), formatName(*format), e.err));
     }
-    return detail::writeFileAtomically(path, encoded);
+    return core::writeFileAtomically(path, encoded);
 }
 
 }  // namespace upscale::media

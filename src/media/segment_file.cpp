@@ -1,5 +1,7 @@
 #include "segment_file.hpp"
 
+#include "upscale/core/files.hpp"
+
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -51,14 +53,6 @@ SegmentHeader headerFromFields(const std::vector<std::int64_t>& f) {
 }
 
 constexpr std::size_t kHeaderFields = 18;
-
-core::Error writeFailed(const fs::path& path, int errnum) {
-    return core::Error{core::ioErrorCode(errnum),
-                       fmt::format("Cannot write the video segment '{}': {}. Free some space on "
-                                   "the disk or choose another output folder, then run again "
-                                   "with --resume.",
-                                   path.string(), std::strerror(errnum))};
-}
 
 core::Error corrupt(const fs::path& path, const char* what) {
     return core::Error{ErrorCode::CorruptFile,
@@ -129,7 +123,7 @@ core::Result<SegmentFileWriter> SegmentFileWriter::create(const fs::path& path,
     errno = 0;
     std::FILE* file = std::fopen(path.c_str(), "wb");
     if (file == nullptr) {
-        return fail(writeFailed(path, errno));
+        return fail(core::writeError(path, errno));
     }
     SegmentFileWriter writer(path, file);
     const auto fields = headerFields(header);
@@ -171,7 +165,7 @@ core::Result<void> SegmentFileWriter::put(const void* data, std::size_t size) {
     }
     errno = 0;
     if (std::fwrite(data, 1, size, m_file) != size) {
-        return fail(writeFailed(m_path, errno != 0 ? errno : EIO));
+        return fail(core::writeError(m_path, errno != 0 ? errno : EIO));
     }
     return {};
 }
@@ -206,12 +200,12 @@ core::Result<std::int64_t> SegmentFileWriter::close() {
     }
     errno = 0;
     if (std::fflush(m_file) != 0 || ::fsync(fileno(m_file)) != 0) {
-        return fail(writeFailed(m_path, errno != 0 ? errno : EIO));
+        return fail(core::writeError(m_path, errno != 0 ? errno : EIO));
     }
     const long size = std::ftell(m_file);
     std::FILE* file = std::exchange(m_file, nullptr);
     if (std::fclose(file) != 0) {
-        return fail(writeFailed(m_path, errno != 0 ? errno : EIO));
+        return fail(core::writeError(m_path, errno != 0 ? errno : EIO));
     }
     return static_cast<std::int64_t>(size);
 }

@@ -16,7 +16,7 @@ extern "C" {
 #include "segment_join.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/paths.hpp"
-#include "upscale/media/image_io.hpp"
+#include "video_codecs.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -26,63 +26,6 @@ namespace {
 using core::ErrorCode;
 using core::fail;
 
-struct CodecChoice {
-    const char* name;     ///< our name, as --codec takes it
-    const char* encoder;  ///< FFmpeg's encoder
-};
-
-constexpr std::array<CodecChoice, 5> kCodecs = {{{"h264", "libx264"},
-                                                 {"h265", "libx265"},
-                                                 {"av1", "libsvtav1"},
-                                                 {"ffv1", "ffv1"},
-                                                 {"prores", "prores_ks"}}};
-
-const char* encoderFor(const std::string& codec, const fs::path& target) {
-    std::string name = codec;
-    if (name.empty()) {
-        name = lowerExtension(target) == ".webm" ? "av1" : "h264";
-    }
-    for (const auto& c : kCodecs) {
-        if (name == c.name) {
-            return c.encoder;
-        }
-    }
-    return nullptr;
-}
-
-bool supports(const AVCodec* codec, AVPixelFormat format) {
-    if (codec->pix_fmts == nullptr) {
-        return true;
-    }
-    for (const AVPixelFormat* p = codec->pix_fmts; *p != AV_PIX_FMT_NONE; ++p) {
-        if (*p == format) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/// The encoder's format closest to a source format it cannot write. RGB and palette sources (GIF)
-/// get 4:2:0, which every player plays; ProRes gets its usual 4:2:2 10-bit.
-AVPixelFormat fallbackFormat(const AVCodec* codec, AVPixelFormat source) {
-    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(source);
-    const bool deep = desc != nullptr && desc->comp[0].depth > 8;
-    const bool yuv = desc != nullptr &&
-                     (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) == 0 &&
-                     desc->nb_components >= 3;
-    if (codec->id == AV_CODEC_ID_PRORES && supports(codec, AV_PIX_FMT_YUV422P10)) {
-        return AV_PIX_FMT_YUV422P10;
-    }
-    if (!yuv) {
-        const AVPixelFormat plain = deep ? AV_PIX_FMT_YUV420P10 : AV_PIX_FMT_YUV420P;
-        if (supports(codec, plain)) {
-            return plain;
-        }
-    }
-    const AVPixelFormat from = source == AV_PIX_FMT_NONE ? AV_PIX_FMT_YUV420P : source;
-    return avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, from, 0, nullptr);
-}
-
 template <typename T>
 T colourFromName(int (*parse)(const char*), const std::string& name, T fallback) {
     const int value = parse(name.c_str());
@@ -90,49 +33,6 @@ T colourFromName(int (*parse)(const char*), const std::string& name, T fallback)
 }
 
 }  // namespace
-
-core::Result<void> VideoWriteOptions::validate() const {
-    if (!codec.empty() && std::none_of(kCodecs.begin(), kCodecs.end(),
-                                       [&](const CodecChoice& c) { return codec == c.name; })) {
-        return fail(
-            ErrorCode::InvalidArgument,
-            fmt::format("Unknown video codec '{}'. Use h264, h265, av1, ffv1 or prores.", codec));
-    }
-    if (crf < -1 || crf > 63) {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("CRF {} is out of range: use 0 (best) to 51 (h264/h265) or 63 "
-                                "(av1).",
-                                crf));
-    }
-    if (!pixelFormat.empty() && av_get_pix_fmt(pixelFormat.c_str()) == AV_PIX_FMT_NONE) {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("Unknown pixel format '{}'. Use an FFmpeg name such as yuv420p "
-                                "or yuv420p10le.",
-                                pixelFormat));
-    }
-    return {};
-}
-
-const std::vector<std::string>& videoCodecNames() {
-    static const std::vector<std::string> kNames = [] {
-        std::vector<std::string> names;
-        for (const auto& c : kCodecs) {
-            names.emplace_back(c.name);
-        }
-        return names;
-    }();
-    return kNames;
-}
-
-const std::vector<std::string>& videoOutputExtensions() {
-    static const std::vector<std::string> kExtensions = {".mp4", ".mkv", ".mov", ".webm"};
-    return kExtensions;
-}
-
-bool hasVideoOutputExtension(const fs::path& path) {
-    const auto& all = videoOutputExtensions();
-    return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
-}
 
 std::string segmentFileName(int index) {
     return fmt::format("{:06d}.seg", index);
@@ -171,7 +71,6 @@ struct VideoWriter::Impl {
     int inputWidth = 0, inputHeight = 0;
     std::int64_t nextFrame = 0;
     std::int64_t lastPts = 0;
-    bool wroteFrames = false;
     bool finished = false;
 
     core::Result<void> encoderError(int rc, const char* doing) const {
@@ -204,7 +103,7 @@ struct VideoWriter::Impl {
         const int opened = avcodec_open2(&enc, config.codec, &encoderOptions);
         for (const AVDictionaryEntry* e = nullptr;
              (e = av_dict_get(encoderOptions, "", e, AV_DICT_IGNORE_SUFFIX)) != nullptr;) {
-            if (closed.empty() && segments.done.empty()) {
+            if (closed.empty()) {  // once per video, not once per segment
                 core::logger("media")->warn("The {} encoder has no option '{}'; it is ignored.",
                                             config.codec->name, e->key);
             }
@@ -415,7 +314,6 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
         impl->closed.push_back(done.file);
         impl->nextFrame = done.firstFrame + done.frames;
         impl->lastPts = done.lastPts;
-        impl->wroteFrames = true;
     }
     impl->segments = std::move(segments);
 
@@ -490,7 +388,6 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
     ++d.current.frames;
     d.current.lastPts = frame.pts;
     d.lastPts = frame.pts;
-    d.wroteFrames = true;
     ++d.nextFrame;
     return d.drain();
 }

@@ -128,11 +128,9 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     const auto& info = (*pool)->info();
     const double scale = m_settings.scale > 0.0 ? m_settings.scale : info.spec.scale;
     const auto items = planItems(m_settings, scale, info.modelName);
-    auto fingerprint = resultFingerprint(m_settings, ref->file, info.precision, scale);
-    if (!fingerprint) {
-        return core::fail(fingerprint.error());
-    }
-    OutputJournals journals(*fingerprint, m_settings.resume);
+    OutputJournals journals(
+        resultFingerprint(m_settings, info.modelIdentity, info.precision, scale),
+        m_settings.resume);
 
     core::Event started{.kind = core::EventKind::JobStarted};
     started.itemCount = static_cast<int>(items.size());
@@ -152,6 +150,16 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     std::deque<InFlight> inFlight;
     const auto maxInFlight = static_cast<std::size_t>(2 * (*pool)->workers());
 
+    // The identity of item i in its events.
+    auto itemEvent = [&](std::size_t i) {
+        core::Event ev;
+        ev.input = items[i].input.string();
+        ev.output = items[i].output.string();
+        ev.itemIndex = static_cast<int>(i);
+        ev.itemCount = static_cast<int>(items.size());
+        ev.framesTotal = 1;
+        return ev;
+    };
     // A full disk stops the job: every later item would fail the same way.
     std::optional<core::Error> stopped;
     auto failItem = [&](core::Event ev, const core::Error& error, Clock::time_point start) {
@@ -212,12 +220,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
         const std::size_t i = next;
         const JobItem& item = items[i];
         const auto itemStart = Clock::now();
-        core::Event ev;
-        ev.input = item.input.string();
-        ev.output = item.output.string();
-        ev.itemIndex = static_cast<int>(i);
-        ev.itemCount = static_cast<int>(items.size());
-        ev.framesTotal = 1;
+        core::Event ev = itemEvent(i);
         core::Event itemStarted = ev;
         itemStarted.kind = core::EventKind::ItemStarted;
         m_onEvent(itemStarted);
@@ -282,16 +285,11 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
             "again with --resume once there is space.",
             stopped->message);
         for (; next < items.size(); ++next) {
-            core::Event ev;
+            core::Event ev = itemEvent(next);
             ev.kind = core::EventKind::ItemFailed;
-            ev.input = items[next].input.string();
-            ev.output = items[next].output.string();
-            ev.itemIndex = static_cast<int>(next);
-            ev.itemCount = static_cast<int>(items.size());
             ev.error = core::Error{core::ErrorCode::DiskFull,
-                                   fmt::format("Not started: the job stopped because the disk is "
-                                               "full. Run again with --resume once there is "
-                                               "space.")};
+                                   "Not started: the job stopped because the disk is full. Run "
+                                   "again with --resume once there is space."};
             ++summary.failed;
             m_onEvent(ev);
         }

@@ -1,20 +1,19 @@
 #include "journal.hpp"
 
-#include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <span>
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include "upscale/core/paths.hpp"
+#include "upscale/core/files.hpp"
 
 namespace upscale::pipeline {
 namespace fs = std::filesystem;
 
 namespace {
 
+/// The journal's own message: without it, a later --resume cannot know what was finished.
 core::Error journalError(const fs::path& file, int errnum) {
     return core::Error{core::ioErrorCode(errnum),
                        fmt::format("Cannot write the job journal '{}': {}. Free some space on "
@@ -23,20 +22,8 @@ core::Error journalError(const fs::path& file, int errnum) {
                                    file.string(), std::strerror(errnum))};
 }
 
-/// Writes all of `text` to `fd` and syncs it; false with errno set on failure.
-bool writeAllAndSync(int fd, const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    return ::fsync(fd) == 0;
+std::span<const std::uint8_t> bytesOf(const std::string& text) {
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
 core::Result<void> ensureFolder(const fs::path& file) {
@@ -79,15 +66,8 @@ core::Result<void> Journal::append(const nlohmann::json& record) {
     if (auto ok = ensureFolder(m_path); !ok) {
         return ok;
     }
-    const int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return core::fail(journalError(m_path, errno));
-    }
-    const bool ok = writeAllAndSync(fd, record.dump() + "\n");
-    const int errnum = errno;
-    ::close(fd);
-    if (!ok) {
-        return core::fail(journalError(m_path, errnum));
+    if (auto ok = core::appendAndSync(m_path, bytesOf(record.dump() + "\n")); !ok) {
+        return core::fail(ok.error().withContext("The job journal"));
     }
     m_records.push_back(record);
     return {};
@@ -101,23 +81,8 @@ core::Result<void> Journal::rewrite(std::vector<nlohmann::json> records) {
     for (const auto& r : records) {
         text += r.dump() + "\n";
     }
-    const fs::path temporary = core::temporarySibling(m_path);
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return core::fail(journalError(m_path, errno));
-    }
-    const bool ok = writeAllAndSync(fd, text);
-    const int errnum = errno;
-    ::close(fd);
-    std::error_code ec;
-    if (!ok) {
-        fs::remove(temporary, ec);
-        return core::fail(journalError(m_path, errnum));
-    }
-    fs::rename(temporary, m_path, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        return core::fail(journalError(m_path, ec.value()));
+    if (auto ok = core::writeFileAtomically(m_path, bytesOf(text)); !ok) {
+        return core::fail(ok.error().withContext("The job journal"));
     }
     m_records = std::move(records);
     return {};

@@ -22,21 +22,10 @@ std::string absolutePath(const fs::path& p) {
 
 }  // namespace
 
-core::Result<std::string> resultFingerprint(const JobSettings& settings, const fs::path& modelFile,
-                                            const std::string& precision, double scale) {
+std::string resultFingerprint(const JobSettings& settings, const std::string& modelIdentity,
+                              const std::string& precision, double scale) {
     nlohmann::json j;
-    auto modelHash = core::sha256File(modelFile);
-    if (!modelHash) {
-        return core::fail(modelHash.error());
-    }
-    j["model"] = *modelHash;
-    if (modelFile.extension() == ".param") {
-        fs::path bin = modelFile;
-        bin.replace_extension(".bin");
-        if (auto binHash = core::sha256File(bin)) {
-            j["model_bin"] = *binHash;
-        }
-    }
+    j["model"] = modelIdentity;
     j["precision"] = precision;
     j["scale"] = scale;
     j["tile"] = settings.engine.tile;

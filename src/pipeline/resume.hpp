@@ -13,12 +13,12 @@
 
 namespace upscale::pipeline {
 
-/// A short hash of everything that decides an output's content: the model file's bytes, the
-/// resolved precision, the output scale, the tiles, and the image and video write settings.
-[[nodiscard]] core::Result<std::string> resultFingerprint(const JobSettings& settings,
-                                                          const std::filesystem::path& modelFile,
-                                                          const std::string& precision,
-                                                          double scale);
+/// A short hash of everything that decides an output's content: the model (its content hash,
+/// engine::UpscalerInfo::modelIdentity), the resolved precision, the output scale, the tiles,
+/// and the image and video write settings.
+[[nodiscard]] std::string resultFingerprint(const JobSettings& settings,
+                                            const std::string& modelIdentity,
+                                            const std::string& precision, double scale);
 
 /// {"path", "size", "mtime"} of an input: an edited or replaced input is a new input.
 [[nodiscard]] nlohmann::json inputIdentity(const std::filesystem::path& input);

@@ -36,6 +36,7 @@ struct UpscalerInfo {
     std::string device;     ///< "CPU", "cuda:0"
     std::string precision;  ///< as resolved for the device: "FP16", "BF16" or "FP32"
     models::ArchSpec spec;
+    std::string modelIdentity;  ///< content hash of the model file(s), as the cache keys it
 };
 
 class Upscaler {
