@@ -154,8 +154,9 @@ core::Result<SafetensorsFile> parseUnchecked(std::span<const std::uint8_t> bytes
                                            headerSize, kMaxHeaderBytes));
     }
     if (8 + headerSize > fileSize) {
-        return corrupt(source, fmt::format("its header length {} points past the end of the file "
-                                           "({} bytes)",
+        return corrupt(source, fmt::format("it is truncated: its header length {} points past "
+                                           "the end of the file ({} bytes), so the header is cut "
+                                           "short",
                                            headerSize, fileSize));
     }
     const auto headerBytes = bytes.subspan(8, headerSize);
