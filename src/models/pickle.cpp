@@ -94,10 +94,6 @@ std::span<const ValueId> PickleArena::items(ValueId id) const {
                                                      : std::span<const ValueId>(m_lists[v.ref]);
 }
 
-double PickleArena::real(ValueId id) const {
-    return std::bit_cast<double>(at(id).integer);
-}
-
 std::optional<ValueId> PickleArena::dictValue(ValueId dict, std::string_view key) const {
     const auto kv = items(dict);
     for (std::size_t i = 0; i + 1 < kv.size(); i += 2) {

@@ -62,7 +62,6 @@ public:
     [[nodiscard]] const PickleValue& at(ValueId id) const { return m_values[id]; }
     [[nodiscard]] std::string_view text(ValueId id) const;
     [[nodiscard]] std::span<const ValueId> items(ValueId id) const;
-    [[nodiscard]] double real(ValueId id) const;
     [[nodiscard]] const StorageRef& storage(ValueId id) const { return m_storages[at(id).ref]; }
     [[nodiscard]] const TensorRef& tensor(ValueId id) const { return m_tensors[at(id).ref]; }
     /// The value stored under a string key of a Dict, if any.

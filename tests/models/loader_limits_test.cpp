@@ -202,3 +202,21 @@ TEST(LoaderLimits, NcnnFloatSizesOutsideIntAreNoSizes) {
     EXPECT_EQ(layer.intParam(1, -1), -1);
     EXPECT_EQ(layer.intParam(2, -1), 7);
 }
+
+TEST(LoaderLimits, DeeplyNestedSafetensorsHeaderIsRefusedBeforeParsing) {
+    // A megabyte of '[' would cost a JSON parser forty times its size.
+    const std::string header = "{\"a\":" + std::string(kMiB, '[') + "}";
+    std::vector<std::uint8_t> bytes(8);
+    for (int i = 0; i < 8; ++i) {
+        bytes[i] = static_cast<std::uint8_t>(header.size() >> (8 * i));
+    }
+    bytes.insert(bytes.end(), header.begin(), header.end());
+    upscale::core::Result<SafetensorsFile> r;
+    const std::int64_t peak = peakDuring([&] { r = parseSafetensors(bytes, "deep.safetensors"); });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::CorruptFile);
+    EXPECT_NE(r.error().message.find("its header nests objects or lists more than 3 deep"),
+              std::string::npos)
+        << r.error().message;
+    EXPECT_LT(peak, 64 * 1024);
+}
