@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of the model readers (clang, ASan + UBSan, in build/fuzz) and runs
-# each for a bounded time from a seed corpus made of the test fixtures. Fails on any crash, leak,
-# sanitizer report or timeout; the input that caused it is left in build/fuzz/artifacts/.
+# Builds the libFuzzer targets of the model readers (clang, ASan + UBSan, in build/fuzz), runs every
+# seed once (the test fixtures, the hostile files of tests/fuzz/corpus/ and the full-size ones of
+# scripts/make-hostile-models.py), then fuzzes each target for a bounded time from those seeds with
+# the dictionaries of tests/fuzz/. Fails on any crash, leak, sanitizer report or timeout; the input
+# that caused it is left in build/fuzz/artifacts/.
 #   scripts/fuzz.sh            60 s per target
 #   FUZZ_SECONDS=300 scripts/fuzz.sh
 set -euo pipefail
@@ -17,11 +19,16 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None \
     -DUPSCALE_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" --target fuzz_pytorch fuzz_safetensors fuzz_ncnn -- -j "$(nproc)"
 
-# Seeds: the small fixtures of each format (libFuzzer writes new inputs into these folders).
+# Seeds: the small fixtures of each format and the hostile files of tests/fuzz/corpus/ (libFuzzer
+# writes new inputs into these folders).
 corpus="$build/corpus"
 rm -rf "$corpus"
 mkdir -p "$corpus/pytorch" "$corpus/safetensors" "$corpus/ncnn" "$build/artifacts"
-cp "$data"/compact-*.pth "$data"/hostile-system.pth "$data"/span-x4-legacy.pth "$corpus/pytorch/"
+cp "$data"/compact-*.pth "$data"/hostile-system.pth "$data"/span-x4-legacy.pth \
+    "$data"/pickled-module.pth "$data"/torchscript-compact.pt "$corpus/pytorch/"
+for target in pytorch safetensors ncnn; do
+    cp tests/fuzz/corpus/"$target"/* "$corpus/$target/"
+done
 cp "$data"/compact-x4.safetensors "$data"/rrdb-x1.io.safetensors "$data"/rrdb-x2.io.safetensors \
     "$corpus/safetensors/"
 # ncnn inputs are a u32 length, the .param text, then the .bin (here its first 4 KiB).
@@ -33,10 +40,37 @@ printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((len & 255)) $((len >> 8 & 255
 cat "$param" >>"$seed"
 head -c 4096 "$data/realesr-animevideov3-x4.bin" >>"$seed"
 
+# The full-size hostile files (too large to check in, and to be a fuzzing seed): each is run once,
+# whole, with the seeds, under ASan and UBSan, within the memory limit below.
+large="$build/corpus-large"
+rm -rf "$large"
+python3 scripts/make-hostile-models.py --large "$large"
+
 status=0
 for target in pytorch safetensors ncnn; do
+    echo "fuzz: every seed of $target once"
+    seeds=("$corpus/$target"/*)
+    if [ -d "$large/$target" ]; then
+        seeds+=("$large/$target"/*)
+    fi
+    if ! "$build/tests/fuzz/fuzz_$target" -rss_limit_mb=2048 -timeout=30 \
+        -artifact_prefix="$build/artifacts/${target}-seed-" "${seeds[@]}" \
+        >"$build/seeds_$target.log" 2>&1; then
+        echo "fuzz: a seed of fuzz_$target FAILED; see $build/seeds_$target.log" >&2
+        tail -40 "$build/seeds_$target.log" >&2
+        status=1
+    fi
+done
+
+for target in pytorch safetensors ncnn; do
     echo "fuzz: $target for ${seconds} s"
-    if ! "$build/tests/fuzz/fuzz_$target" "$corpus/$target" -max_total_time="$seconds" -timeout=10 \
+    dict=()
+    case "$target" in
+        pytorch) dict=(-dict=tests/fuzz/pickle.dict) ;;
+        ncnn) dict=(-dict=tests/fuzz/ncnn.dict) ;;
+    esac
+    if ! "$build/tests/fuzz/fuzz_$target" "$corpus/$target" "${dict[@]}" \
+        -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=2048 -artifact_prefix="$build/artifacts/${target}-" -print_final_stats=1 \
         >"$build/fuzz_$target.log" 2>&1; then
         echo "fuzz: fuzz_$target FAILED; see $build/fuzz_$target.log and $build/artifacts/" >&2

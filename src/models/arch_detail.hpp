@@ -39,6 +39,22 @@ using ShapeMap = std::map<std::string, std::vector<std::int64_t>, std::less<>>;
 void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
              std::int64_t kernel);
 
+/// The name of an architecture this program cannot run, when the keys identify one.
+[[nodiscard]] std::optional<std::string_view> recognizeUnsupported(const StateDict& weights);
+
+/// ModelMismatch, naming the architecture, when the inferred sizes are zero or absurd or the
+/// keys number more layers than the file has tensors.
+[[nodiscard]] core::Result<void> checkSpec(const ArchSpec& spec, const StateDict& weights,
+                                           std::string_view source);
+
+/// UnsupportedFormat, naming the model and its channels, unless it takes and gives RGB images:
+/// the engine runs RGB models only.
+[[nodiscard]] core::Result<void> checkChannels(const ArchSpec& spec, std::string_view source);
+
+/// Strips the prefixes that training tools put before every key ("module.", "netG.", "model.",
+/// "_orig_mod.", "generator."), repeatedly, as long as every key has the same one.
+[[nodiscard]] StateDict stripKeyPrefixes(StateDict weights);
+
 [[nodiscard]] std::optional<ArchSpec> detectRrdb(const StateDict& weights);
 [[nodiscard]] ShapeMap rrdbTensors(const ArchSpec& spec);
 [[nodiscard]] StateDict renameEsrganKeys(StateDict weights);

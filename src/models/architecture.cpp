@@ -45,6 +45,12 @@ tl::unexpected<core::Error> notSupported(const StateDict& weights, std::string_v
         keys.push_back(fmt::format("{} {}", name, shapeToString(tensor.shape)));
     }
     const std::string shown = keys.empty() ? std::string("no tensors") : listSome(keys, 5);
+    if (const auto name = recognizeUnsupported(weights)) {
+        return core::fail(core::ErrorCode::UnsupportedFormat,
+                          fmt::format("'{}' is a {} model; {} is not supported (keys: {}). "
+                                      "Supported: {}.",
+                                      source, *name, *name, shown, kSupported));
+    }
     return core::fail(core::ErrorCode::UnsupportedFormat,
                       fmt::format("'{}' has an unsupported architecture (keys: {}). Supported: "
                                   "{}.",
@@ -80,8 +86,10 @@ int indexAfter(std::string_view key, std::string_view prefix) {
 }
 
 bool splitShuffle(std::int64_t channels, std::int64_t inChannels, int& outChannels, int& scale) {
-    for (const std::int64_t out : std::array<std::int64_t, 4>{inChannels, 3, 4, 1}) {
-        if (out <= 0 || channels % out != 0) {
+    // A 4-channel output is taken only from a 4-channel input: with 3 in, 4 outputs are a grey
+    // image at 2x rather than RGBA at 1x.
+    for (const std::int64_t out : std::array<std::int64_t, 3>{inChannels, 3, 1}) {
+        if (out <= 0 || channels <= 0 || channels % out != 0) {
             continue;
         }
         const std::int64_t square = channels / out;
@@ -141,6 +149,12 @@ std::optional<ArchSpec> detectCompact(const StateDict& weights) {
     spec.inChannels = static_cast<int>((*first)[1]);
     spec.numFeat = static_cast<int>((*first)[0]);
     spec.numConv = (length - 3) / 2;
+    if (lastOut <= 0) {
+        // No output channels at all: a damaged Compact, which checkSpec names as one.
+        spec.outChannels = 0;
+        spec.scale = 0;
+        return spec;
+    }
     if (!detail::splitShuffle(lastOut, spec.inChannels, spec.outChannels, spec.scale)) {
         return std::nullopt;
     }
@@ -220,26 +234,15 @@ std::string ArchSpec::describe() const {
 }
 
 StateDict canonicalizeKeys(StateDict weights) {
-    for (const std::string_view prefix : {"module.", "netG."}) {
-        const bool all =
-            !weights.empty() && std::all_of(weights.begin(), weights.end(), [&](const auto& item) {
-                return item.first.starts_with(prefix);
-            });
-        if (!all) {
-            continue;
-        }
-        StateDict stripped;
-        for (auto& [name, tensor] : weights) {
-            stripped.emplace(name.substr(prefix.size()), std::move(tensor));
-        }
-        weights = std::move(stripped);
-    }
-    return detail::renameEsrganKeys(std::move(weights));
+    return detail::renameEsrganKeys(detail::stripKeyPrefixes(std::move(weights)));
 }
 
 core::Result<ArchSpec> detectArchitecture(const StateDict& weights, std::string_view source) {
     for (const auto detect : {detectCompact, detail::detectRrdb, detail::detectSpan}) {
         if (auto spec = detect(weights)) {
+            if (auto checked = detail::checkSpec(*spec, weights, source); !checked) {
+                return tl::unexpected(checked.error());
+            }
             return *spec;
         }
     }

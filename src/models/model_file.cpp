@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "arch_detail.hpp"
 #include "file_bytes.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/sha256.hpp"
@@ -23,13 +24,16 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kNcnnMagic = "7767517";
 
-/// u64 header length N with 8 + N inside the file, and the JSON object right after it.
+/// A u64 header length of a plausible size and a JSON object right after it. The header may
+/// reach past the end of the file: then it is a truncated safetensors file, and the reader says
+/// so.
 bool looksLikeSafetensors(std::span<const std::uint8_t> bytes) {
+    constexpr std::uint64_t kPlausibleHeader = 100'000'000;
     if (bytes.size() < 9) {
         return false;
     }
     const std::uint64_t n = detail::loadU64(bytes.data());
-    return n <= bytes.size() - 8 && bytes[8] == '{';
+    return n >= 2 && n <= kPlausibleHeader && bytes[8] == '{';
 }
 
 bool looksLikeNcnnParam(std::span<const std::uint8_t> bytes) {
@@ -172,6 +176,9 @@ core::Result<ModelFile> loadChecked(const fs::path& path) {
     auto spec = detectArchitecture(loaded->weights, source);
     if (!spec) {
         return tl::unexpected(spec.error());
+    }
+    if (auto checked = detail::checkChannels(*spec, source); !checked) {
+        return tl::unexpected(checked.error());
     }
     if (auto checked = checkWeights(*spec, loaded->weights, source); !checked) {
         return tl::unexpected(checked.error());

@@ -182,7 +182,8 @@ core::Result<std::vector<NcnnLayer>> parseParamText(std::string_view text,
         int nIn = -1;
         int nOut = -1;
         if (tokens.size() < 4 || !parseNumber(tokens[2], nIn) || !parseNumber(tokens[3], nOut) ||
-            nIn < 0 || nOut < 0 || tokens.size() < 4 + static_cast<std::size_t>(nIn + nOut)) {
+            nIn < 0 || nOut < 0 ||
+            tokens.size() - 4 < static_cast<std::size_t>(nIn) + static_cast<std::size_t>(nOut)) {
             return corruptParam(source, lineNo,
                                 "expected '<type> <name> <inputs> <outputs> <blobs...>'");
         }
@@ -344,8 +345,13 @@ core::Result<void> loadLayerWeights(NcnnLayer& layer, BinReader& reader, std::st
     if (!dense && layer.intParam(dynamicWeightId, 0) != 0) {
         return {};  // dynamic weights come from an input blob, not from the .bin
     }
-    const std::int64_t perInput = std::int64_t{numOutput} * kh * kw;
-    if (numOutput <= 0 || kw <= 0 || kh <= 0 || weightSize <= 0 || weightSize % perInput != 0) {
+    // Each factor is checked before the product, so it cannot overflow (or divide by zero).
+    const bool positive = numOutput > 0 && kw > 0 && kh > 0 && weightSize > 0;
+    const std::int64_t perInput =
+        positive && std::int64_t{numOutput} * kh <= weightSize / kw
+            ? std::int64_t{numOutput} * kh * kw
+            : 0;
+    if (perInput == 0 || weightSize % perInput != 0) {
         return badLayer(source, layer,
                         fmt::format("has inconsistent sizes (num_output {}, kernel {}x{}, "
                                     "weight_data_size {})",
@@ -409,7 +415,9 @@ int NcnnLayer::intParam(int id, int fallback) const {
         return *i;
     }
     if (const float* f = std::get_if<float>(&it->second)) {
-        return static_cast<int>(*f);
+        // Out of int's range (or NaN) the conversion is undefined; such a value is no size.
+        constexpr float kIntLimit = 2147483648.0F;
+        return *f > -kIntLimit && *f < kIntLimit ? static_cast<int>(*f) : fallback;
     }
     return fallback;
 }

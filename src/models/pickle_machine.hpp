@@ -17,6 +17,12 @@ namespace upscale::models::detail {
 
 /// No state dict nests MARKs anywhere near this deep; more means a broken or hostile pickle.
 constexpr std::size_t kMaxMarks = 4096;
+/// Tensors of any network have a handful of dimensions; more means a broken or hostile pickle.
+constexpr std::size_t kMaxDims = 16;
+/// Longer than any module path and class name a model file has reason to name.
+constexpr std::size_t kMaxGlobalName = 256;
+/// What one memo entry costs (a hash node and its share of the buckets).
+constexpr std::uint64_t kMemoEntryBytes = 64;
 
 /// Interprets one pickle over an arena; see unpickle() in pickle.hpp for the contract.
 class Unpickler {
@@ -47,6 +53,16 @@ private:
                                       "weights (state dicts) can be loaded.",
                                       m_source, what));
     }
+
+    tl::unexpected<core::Error> exhausted() const {
+        return core::fail(core::ErrorCode::CorruptFile,
+                          fmt::format("'{}' is damaged or hostile: its pickled data builds far "
+                                      "more objects than a file of its size holds (at byte {}); "
+                                      "it was refused. Download the model again.",
+                                      m_source, m_pos));
+    }
+    tl::unexpected<core::Error> refusedGlobal(std::string_view module,
+                                              std::string_view name) const;
 
     bool need(std::size_t n) const { return n <= m_bytes.size() - m_pos; }
     std::optional<std::uint8_t> u8() {
@@ -83,12 +99,18 @@ private:
         return s;
     }
 
-    ValueId push(PickleValue v) {
-        const ValueId id = m_arena.add(std::move(v));
-        m_stack.push_back(id);
-        return id;
+    /// Pushes a value the arena just made, or refuses the file once its budget is spent.
+    core::Result<void> pushed(std::optional<ValueId> id) {
+        if (!id) {
+            return exhausted();
+        }
+        m_stack.push_back(*id);
+        return {};
     }
-    ValueId pushInt(std::int64_t v) { return push(PickleValue{.kind = Kind::Int, .integer = v}); }
+    core::Result<void> push(PickleValue v) { return pushed(m_arena.add(v)); }
+    core::Result<void> pushInt(std::int64_t v) {
+        return push(PickleValue{.kind = Kind::Int, .integer = v});
+    }
 
     std::optional<ValueId> pop() {
         if (m_stack.size() <= floor()) {
@@ -112,19 +134,21 @@ private:
         return items;
     }
 
-    core::Result<void> global(std::string module, std::string name);
+    core::Result<void> global(std::string_view module, std::string_view name);
+    /// A placeholder for an instance of an inert class (a checkpoint's training options and
+    /// such): nothing is constructed or called; the value is skipped when the weights are read.
+    core::Result<void> inertObject(ValueId cls);
     core::Result<void> reduce();
-    core::Result<ValueId> rebuildTensor(const std::vector<ValueId>& args);
-    core::Result<void> setItems(ValueId dict, const std::vector<ValueId>& kv);
+    core::Result<void> rebuildTensor(std::span<const ValueId> args);
+    core::Result<void> setItems(ValueId dict, std::span<const ValueId> kv);
     core::Result<void> step(std::uint8_t op, bool& stop);
 
     std::optional<std::vector<std::int64_t>> intTuple(ValueId id) const {
-        const PickleValue& v = m_arena.at(id);
-        if (v.kind != Kind::Tuple) {
+        if (m_arena.at(id).kind != Kind::Tuple) {
             return std::nullopt;
         }
         std::vector<std::int64_t> out;
-        for (const ValueId item : v.items) {
+        for (const ValueId item : m_arena.items(id)) {
             if (m_arena.at(item).kind != Kind::Int) {
                 return std::nullopt;
             }

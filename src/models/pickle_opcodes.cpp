@@ -1,6 +1,7 @@
 // The opcode interpreter of the restricted unpickler: only the opcodes a state dict uses; the
 // ones that build arbitrary objects are refused.
 
+#include <array>
 #include <bit>
 
 #include "pickle_machine.hpp"
@@ -38,20 +39,29 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             }
             m_marks.push_back(m_stack.size());
             return {};
-        case '0':  // POP
-            if (!pop()) {
+        case '0': {  // POP
+            const auto popped = pop();
+            if (!popped) {
                 return corrupt("POP on an empty stack");
             }
+            m_arena.release(*popped);
             return {};
-        case '1':  // POP_MARK
-            if (!popMark()) {
+        }
+        case '1': {  // POP_MARK
+            const auto popped = popMark();
+            if (!popped) {
                 return corrupt("POP_MARK without a mark");
             }
+            for (auto it = popped->rbegin(); it != popped->rend(); ++it) {
+                m_arena.release(*it);
+            }
             return {};
+        }
         case '2': {  // DUP
             if (m_stack.size() <= floor()) {
                 return corrupt("DUP on an empty stack");
             }
+            m_arena.share(m_stack.back());
             m_stack.push_back(m_stack.back());
             return {};
         }
@@ -61,7 +71,7 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             if (!module || !name) {
                 return truncated();
             }
-            return global(std::move(*module), std::move(*name));
+            return global(*module, *name);
         }
         case 0x93: {  // STACK_GLOBAL
             auto nameId = pop();
@@ -70,20 +80,16 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
                 m_arena.at(*moduleId).kind != Kind::String) {
                 return corrupt("STACK_GLOBAL without a module and a name");
             }
-            return global(m_arena.at(*moduleId).text, m_arena.at(*nameId).text);
+            return global(m_arena.text(*moduleId), m_arena.text(*nameId));
         }
         case '}':  // EMPTY_DICT
-            push(PickleValue{.kind = Kind::Dict});
-            return {};
+            return push(PickleValue{.kind = Kind::Dict});
         case ']':  // EMPTY_LIST
-            push(PickleValue{.kind = Kind::List});
-            return {};
+            return push(PickleValue{.kind = Kind::List});
         case ')':  // EMPTY_TUPLE
-            push(PickleValue{.kind = Kind::Tuple});
-            return {};
+            return push(PickleValue{.kind = Kind::Tuple});
         case 0x8F:  // EMPTY_SET: kept as a list; sets carry nothing a model needs
-            push(PickleValue{.kind = Kind::List});
-            return {};
+            return push(PickleValue{.kind = Kind::List});
         case 't':    // TUPLE
         case 'l':    // LIST
         case 'd': {  // DICT
@@ -91,12 +97,11 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             if (!items) {
                 return corrupt("a tuple, list or dictionary without its mark");
             }
-            if (op == 'd') {
-                const ValueId dict = push(PickleValue{.kind = Kind::Dict});
-                return setItems(dict, *items);
+            if (op == 'd' && items->size() % 2 != 0) {
+                return corrupt("a dictionary with a key but no value");
             }
-            push(PickleValue{.kind = op == 't' ? Kind::Tuple : Kind::List, .items = *items});
-            return {};
+            const Kind kind = op == 'd' ? Kind::Dict : op == 't' ? Kind::Tuple : Kind::List;
+            return pushed(m_arena.addItems(kind, std::move(*items)));
         }
         case 0x85:
         case 0x86:
@@ -108,8 +113,7 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             std::vector<ValueId> items(m_stack.end() - static_cast<std::ptrdiff_t>(n),
                                        m_stack.end());
             m_stack.resize(m_stack.size() - n);
-            push(PickleValue{.kind = Kind::Tuple, .items = std::move(items)});
-            return {};
+            return pushed(m_arena.addItems(Kind::Tuple, std::move(items)));
         }
         case 'X':     // BINUNICODE
         case 'B':     // BINBYTES
@@ -130,16 +134,14 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             if (!text) {
                 return truncated();
             }
-            push(PickleValue{.kind = Kind::String, .text = std::move(*text)});
-            return {};
+            return pushed(m_arena.addText(Kind::String, std::move(*text)));
         }
         case 'K': {  // BININT1
             auto v = u8();
             if (!v) {
                 return truncated();
             }
-            pushInt(*v);
-            return {};
+            return pushInt(*v);
         }
         case 'M': {  // BININT2, unsigned
             auto lo = u8();
@@ -147,16 +149,14 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             if (!hi) {
                 return truncated();
             }
-            pushInt(*lo | (*hi << 8));
-            return {};
+            return pushInt(*lo | (*hi << 8));
         }
         case 'J': {  // BININT, signed
             auto v = u32();
             if (!v) {
                 return truncated();
             }
-            pushInt(static_cast<std::int32_t>(*v));
-            return {};
+            return pushInt(static_cast<std::int32_t>(*v));
         }
         case 0x8A: {  // LONG1: little-endian two's complement of n bytes
             auto n = u8();
@@ -177,8 +177,7 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             if (*n > 0 && *n < 8 && (static_cast<std::uint8_t>((*raw)[*n - 1]) & 0x80U) != 0) {
                 v |= ~std::uint64_t{0} << (8 * *n);  // sign-extend
             }
-            pushInt(static_cast<std::int64_t>(v));
-            return {};
+            return pushInt(static_cast<std::int64_t>(v));
         }
         case 'G': {  // BINFLOAT: big-endian double
             auto raw = take(8);
@@ -189,16 +188,13 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             for (const char c : *raw) {
                 bits = (bits << 8) | static_cast<std::uint8_t>(c);
             }
-            push(PickleValue{.kind = Kind::Float, .real = std::bit_cast<double>(bits)});
-            return {};
+            return pushed(m_arena.addFloat(std::bit_cast<double>(bits)));
         }
         case 'N':  // NONE
-            push(PickleValue{.kind = Kind::None});
-            return {};
+            return push(PickleValue{.kind = Kind::None});
         case 0x88:  // NEWTRUE
         case 0x89:  // NEWFALSE
-            push(PickleValue{.kind = Kind::Bool, .integer = op == 0x88 ? 1 : 0});
-            return {};
+            return push(PickleValue{.kind = Kind::Bool, .integer = op == 0x88 ? 1 : 0});
         case 'q':     // BINPUT
         case 'r':     // LONG_BINPUT
         case 0x94: {  // MEMOIZE
@@ -216,7 +212,11 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             if (m_stack.size() <= floor()) {
                 return corrupt("a memo entry with nothing on the stack");
             }
-            m_memo[*index] = m_stack.back();
+            m_arena.share(m_stack.back());
+            const auto [it, added] = m_memo.insert_or_assign(*index, m_stack.back());
+            if (added && !m_arena.charge(kMemoEntryBytes)) {
+                return exhausted();
+            }
             return {};
         }
         case 'h':    // BINGET
@@ -249,13 +249,23 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
         }
         case 'R':  // REDUCE
             return reduce();
+        case 0x81:    // NEWOBJ
+        case 0x92: {  // NEWOBJ_EX: only for the inert classes (see inertObject)
+            auto kwargs = op == 0x92 ? pop() : std::optional<ValueId>(0);
+            auto args = kwargs ? pop() : std::nullopt;
+            auto cls = args ? pop() : std::nullopt;
+            if (!cls) {
+                return corrupt("NEWOBJ with too few items on the stack");
+            }
+            return inertObject(*cls);
+        }
         case 'b': {  // BUILD: sets attributes (an OrderedDict's _metadata) we do not need
             auto state = pop();
             if (!state || m_stack.size() <= floor()) {
                 return corrupt("BUILD with too few items on the stack");
             }
             const Kind target = m_arena.at(m_stack.back()).kind;
-            if (target != Kind::Dict && target != Kind::Tensor) {
+            if (target != Kind::Dict && target != Kind::Tensor && target != Kind::Object) {
                 return refused("setting the state of an object");
             }
             return {};
@@ -266,7 +276,8 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             if (!key || m_stack.size() <= floor()) {
                 return corrupt("SETITEM with too few items on the stack");
             }
-            return setItems(m_stack.back(), {*key, *value});
+            const std::array<ValueId, 2> pair = {*key, *value};
+            return setItems(m_stack.back(), pair);
         }
         case 'u': {  // SETITEMS
             auto items = popMark();
@@ -294,8 +305,9 @@ core::Result<void> Unpickler::step(std::uint8_t op, bool& stop) {
             if (m_stack.size() <= floor() || m_arena.at(m_stack.back()).kind != Kind::List) {
                 return corrupt("APPEND to something that is not a list");
             }
-            auto& list = m_arena.values[m_stack.back()].items;
-            list.insert(list.end(), items.begin(), items.end());
+            if (!m_arena.append(m_stack.back(), items)) {
+                return exhausted();
+            }
             return {};
         }
         default:

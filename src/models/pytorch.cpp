@@ -9,8 +9,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "arch_detail.hpp"
 #include "file_bytes.hpp"
 #include "pickle.hpp"
+#include "upscale/core/logging.hpp"
 #include "zip_reader.hpp"
 
 namespace upscale::models {
@@ -37,6 +39,8 @@ constexpr std::array<std::string_view, 7> kWrappers = {
 
 /// No sane element count comes near this; it keeps every product below in 64 bits.
 constexpr std::int64_t kMaxElements = std::int64_t{1} << 40;
+/// torch.save names storages by small numbers; legacy files by a number or an address.
+constexpr std::size_t kMaxStorageKey = 64;
 
 tl::unexpected<core::Error> corrupt(std::string_view source, std::string_view what) {
     return core::fail(core::ErrorCode::CorruptFile,
@@ -55,67 +59,73 @@ using StorageTable = std::map<std::string, StorageRef, std::less<>>;
 /// The persistent-id tuple ('storage', <storage class>, key, location, numel[, view]).
 core::Result<ValueId> loadStorage(PickleArena& arena, ValueId pid, StorageTable& table,
                                   std::string_view source, bool legacy) {
-    const PickleValue& tuple = arena.at(pid);
+    const auto items = arena.items(pid);
     const std::size_t fields = legacy ? 6 : 5;
-    if (tuple.kind != Kind::Tuple || tuple.items.size() != fields) {
+    if (arena.at(pid).kind != Kind::Tuple || items.size() != fields) {
         return corrupt(source, "a storage reference is malformed");
     }
-    const PickleValue& tag = arena.at(tuple.items[0]);
-    const PickleValue& type = arena.at(tuple.items[1]);
-    const PickleValue& key = arena.at(tuple.items[2]);
-    const PickleValue& numel = arena.at(tuple.items[4]);
-    if (tag.kind != Kind::String || tag.text != "storage" || type.kind != Kind::Global ||
-        !type.text.ends_with("Storage") || key.kind != Kind::String || numel.kind != Kind::Int ||
-        numel.integer < 0 || numel.integer > kMaxElements) {
+    const PickleValue& tag = arena.at(items[0]);
+    const PickleValue& type = arena.at(items[1]);
+    const PickleValue& key = arena.at(items[2]);
+    const PickleValue& numel = arena.at(items[4]);
+    if (tag.kind != Kind::String || arena.text(items[0]) != "storage" ||
+        type.kind != Kind::Global || !arena.text(items[1]).ends_with("Storage") ||
+        key.kind != Kind::String || arena.text(items[2]).size() > kMaxStorageKey ||
+        numel.kind != Kind::Int || numel.integer < 0 || numel.integer > kMaxElements) {
         return corrupt(source, "a storage reference is malformed");
     }
-    if (legacy && arena.at(tuple.items[5]).kind != Kind::None) {
+    if (legacy && arena.at(items[5]).kind != Kind::None) {
         return core::fail(core::ErrorCode::UnsupportedFormat,
                           fmt::format("'{}' uses storage views from a very old PyTorch. Load it "
                                       "in PyTorch and save its state_dict() again.",
                                       source));
     }
-    StorageRef ref{key.text, type.storageType, numel.integer};
+    StorageRef ref{std::string(arena.text(items[2])), static_cast<DType>(type.integer),
+                   numel.integer};
     const auto [it, added] = table.emplace(ref.key, ref);
     if (!added && (it->second.dtype != ref.dtype || it->second.numel != ref.numel)) {
         return corrupt(source,
                        fmt::format("storage '{}' is described two different ways", ref.key));
     }
-    PickleValue value{.kind = Kind::Storage};
-    value.storage = std::move(ref);
-    return arena.add(std::move(value));
+    auto value = arena.addStorage(std::move(ref));
+    if (!value) {
+        return corrupt(source, "its pickled data builds more objects than a file of its size holds");
+    }
+    return *value;
 }
 
-const PickleValue* dictValue(const PickleArena& arena, const PickleValue& dict,
-                             std::string_view key) {
-    for (const auto& [k, v] : dict.entries) {
-        const PickleValue& name = arena.at(k);
-        if (name.kind == Kind::String && name.text == key) {
-            return &arena.at(v);
+/// The string keys of a dict's entries, but for `except`.
+void addKeys(const PickleArena& arena, ValueId dict, ValueId except,
+             std::vector<std::string>& keys) {
+    const auto kv = arena.items(dict);
+    for (std::size_t i = 0; i + 1 < kv.size(); i += 2) {
+        if (kv[i + 1] != except && arena.at(kv[i]).kind == Kind::String) {
+            keys.emplace_back(arena.text(kv[i]));
         }
     }
-    return nullptr;
 }
 
-/// The dict holding the weights, after unwrapping what training tools wrap them in.
-core::Result<const PickleValue*> findStateDict(const PickleArena& arena, ValueId root,
-                                               std::string_view source) {
-    const PickleValue* dict = &arena.at(root);
-    if (dict->kind != Kind::Dict) {
+/// The dict holding the weights, after unwrapping what training tools wrap them in; the entries
+/// left beside it (training options, counters) are added to `others`.
+core::Result<ValueId> findStateDict(const PickleArena& arena, ValueId root,
+                                    std::string_view source, std::vector<std::string>& others) {
+    ValueId dict = root;
+    if (arena.at(dict).kind != Kind::Dict) {
         return core::fail(core::ErrorCode::UnsupportedFormat,
                           fmt::format("'{}' holds no dictionary of weights. Save the model's "
                                       "state_dict() with torch.save.",
                                       source));
     }
     for (const std::string_view wrapper : kWrappers) {
-        const PickleValue* inner = dictValue(arena, *dict, wrapper);
-        if (inner != nullptr && inner->kind == Kind::Dict) {
-            dict = inner;
+        const auto inner = arena.dictValue(dict, wrapper);
+        if (inner && arena.at(*inner).kind == Kind::Dict) {
+            addKeys(arena, dict, *inner, others);
+            dict = *inner;
             break;
         }
     }
-    if (dict->entries.size() == 1 && arena.at(dict->entries[0].second).kind == Kind::Dict) {
-        dict = &arena.at(dict->entries[0].second);
+    if (const auto kv = arena.items(dict); kv.size() == 2 && arena.at(kv[1]).kind == Kind::Dict) {
+        dict = kv[1];
     }
     return dict;
 }
@@ -199,40 +209,44 @@ core::Result<StateDict> collectTensors(
     const PickleArena& arena, ValueId root,
     const std::map<std::string, std::span<const std::uint8_t>, std::less<>>& storages,
     std::uint64_t budget, std::string_view source) {
-    auto dict = findStateDict(arena, root, source);
+    std::vector<std::string> others;
+    auto dict = findStateDict(arena, root, source, others);
     if (!dict) {
         return tl::unexpected(dict.error());
     }
     StateDict out;
-    std::vector<std::string> others;
-    for (const auto& [k, v] : (*dict)->entries) {
-        const PickleValue& key = arena.at(k);
-        const PickleValue& value = arena.at(v);
-        if (key.kind != Kind::String) {
+    const auto kv = arena.items(*dict);
+    for (std::size_t i = 0; i + 1 < kv.size(); i += 2) {
+        if (arena.at(kv[i]).kind != Kind::String) {
             continue;
         }
-        if (value.kind != Kind::Tensor) {
-            others.push_back(key.text);
+        const std::string key(arena.text(kv[i]));
+        if (arena.at(kv[i + 1]).kind != Kind::Tensor) {
+            others.push_back(key);
             continue;
         }
-        const auto storage = storages.find(value.tensor.storage.key);
+        const TensorRef& ref = arena.tensor(kv[i + 1]);
+        const auto storage = storages.find(ref.storage.key);
         if (storage == storages.end()) {
-            return corrupt(source, fmt::format("the data of tensor '{}' is missing", key.text));
+            return corrupt(source, fmt::format("the data of tensor '{}' is missing", key));
         }
-        auto tensor = materialize(value.tensor, storage->second, key.text, source, budget);
+        auto tensor = materialize(ref, storage->second, key, source, budget);
         if (!tensor) {
             return tl::unexpected(tensor.error());
         }
-        out.insert_or_assign(key.text, std::move(*tensor));
+        out.insert_or_assign(key, std::move(*tensor));
+    }
+    if (!out.empty() && !others.empty()) {
+        core::logger("models")->debug("'{}': skipped {} entries that are not weights: {}", source,
+                                      others.size(), detail::listSome(others, 5));
     }
     if (out.empty()) {
-        others.resize(std::min<std::size_t>(others.size(), 5));
         return core::fail(core::ErrorCode::UnsupportedFormat,
                           fmt::format("'{}' holds no weights (entries: {}). Save the model's "
                                       "state_dict() with torch.save.",
                                       source,
                                       others.empty() ? std::string("none")
-                                                     : fmt::format("{}", fmt::join(others, ", "))));
+                                                     : detail::listSome(others, 5)));
     }
     return out;
 }
@@ -256,11 +270,24 @@ core::Result<StateDict> parseZip(std::span<const std::uint8_t> bytes, std::strin
                                       source));
     }
     const std::string prefix = zip->firstName.substr(0, slash + 1);
-    if (zip->entries.contains(prefix + "constants.pkl")) {
+    const bool hasCode = std::any_of(zip->compressed.begin(), zip->compressed.end(),
+                                     [&](const std::string& name) {
+                                         return name.starts_with(prefix + "code/");
+                                     });
+    if (zip->entries.contains(prefix + "constants.pkl") || hasCode) {
         return core::fail(core::ErrorCode::UnsupportedFormat,
-                          fmt::format("'{}' is a TorchScript program, not a state dict. Save the "
-                                      "model's state_dict() with torch.save instead.",
+                          fmt::format("'{}' is a TorchScript program (torch.jit.save), not a "
+                                      "state dict; programs are not loaded because they run code. "
+                                      "Load it in PyTorch and save the model's state_dict() with "
+                                      "torch.save instead.",
                                       source));
+    }
+    if (!zip->compressed.empty()) {
+        return core::fail(core::ErrorCode::UnsupportedFormat,
+                          fmt::format("'{}' holds a compressed entry '{}'; PyTorch files store "
+                                      "their entries uncompressed. Save the model again with "
+                                      "torch.save, or unzip and re-zip it without compression.",
+                                      source, zip->compressed.front()));
     }
     const auto pkl = zip->entries.find(prefix + "data.pkl");
     if (pkl == zip->entries.end()) {
@@ -277,7 +304,7 @@ core::Result<StateDict> parseZip(std::span<const std::uint8_t> bytes, std::strin
         }
     }
     StorageTable table;
-    PickleArena arena;
+    PickleArena arena(detail::pickleBudget(bytes.size()));
     const detail::PersistentLoad load = [&](PickleArena& a, ValueId pid) {
         return loadStorage(a, pid, table, source, /*legacy=*/false);
     };
@@ -306,7 +333,7 @@ core::Result<StateDict> parseLegacy(std::span<const std::uint8_t> bytes, std::st
                                       "version. Load it in PyTorch and save it again.",
                                       source));
     }
-    PickleArena arena;
+    PickleArena arena(detail::pickleBudget(bytes.size()));
     std::size_t pos = kLegacyMagic.size() + kLegacyProtocol.size();
     auto sysInfo = detail::unpickle(bytes, pos, arena, nullptr, source);
     if (!sysInfo) {
@@ -324,21 +351,20 @@ core::Result<StateDict> parseLegacy(std::span<const std::uint8_t> bytes, std::st
     if (!keys) {
         return tl::unexpected(keys.error());
     }
-    const PickleValue& list = arena.at(keys->root);
-    if (list.kind != Kind::List) {
+    if (arena.at(keys->root).kind != Kind::List) {
         return corrupt(source, "its list of storages is malformed");
     }
     // After the pickles: for each listed key, an int64 element count and the raw elements.
     std::map<std::string, std::span<const std::uint8_t>, std::less<>> storages;
     pos = keys->end;
-    for (const ValueId id : list.items) {
-        const PickleValue& key = arena.at(id);
-        const auto ref = key.kind == Kind::String ? table.find(key.text) : table.end();
+    for (const ValueId id : arena.items(keys->root)) {
+        const std::string key(arena.text(id));
+        const auto ref = arena.at(id).kind == Kind::String ? table.find(key) : table.end();
         if (ref == table.end()) {
             return corrupt(source, "it lists a storage no tensor uses");
         }
         if (bytes.size() - pos < 8) {
-            return corrupt(source, fmt::format("the storage '{}' is cut short", key.text));
+            return corrupt(source, fmt::format("the storage '{}' is cut short", key));
         }
         const std::uint64_t numel = detail::loadU64(bytes.data() + pos);
         pos += 8;
@@ -346,9 +372,9 @@ core::Result<StateDict> parseLegacy(std::span<const std::uint8_t> bytes, std::st
         if (numel != static_cast<std::uint64_t>(ref->second.numel) ||
             (bytes.size() - pos) / item < numel) {
             return corrupt(
-                source, fmt::format("the storage '{}' is cut short or the wrong size", key.text));
+                source, fmt::format("the storage '{}' is cut short or the wrong size", key));
         }
-        storages.emplace(key.text, bytes.subspan(pos, numel * item));
+        storages.emplace(key, bytes.subspan(pos, numel * item));
         pos += numel * item;
     }
     return collectTensors(arena, root->root, storages, budgetFor(bytes), source);

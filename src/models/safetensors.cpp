@@ -32,6 +32,34 @@ tl::unexpected<core::Error> corrupt(std::string_view source, std::string_view wh
         fmt::format("'{}' is not a valid safetensors file: {}. {}", source, what, kRedownload));
 }
 
+/// A header is an object of objects holding lists of numbers: three levels. Deeper nesting
+/// would only make the parsed header cost many times its size.
+constexpr int kMaxHeaderDepth = 3;
+
+/// How deep the objects and lists of a JSON text nest (strings skipped), or past the limit.
+int jsonDepth(std::span<const std::uint8_t> text) {
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size() && deepest <= kMaxHeaderDepth; ++i) {
+        const char c = static_cast<char>(text[i]);
+        if (inString) {
+            if (c == '\\') {
+                ++i;  // the escaped character cannot end the string
+            } else if (c == '"') {
+                inString = false;
+            }
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 /// One header entry, validated on its own; cross-entry checks come after all are read.
 struct Entry {
     std::string name;
@@ -154,13 +182,19 @@ core::Result<SafetensorsFile> parseUnchecked(std::span<const std::uint8_t> bytes
                                            headerSize, kMaxHeaderBytes));
     }
     if (8 + headerSize > fileSize) {
-        return corrupt(source, fmt::format("its header length {} points past the end of the file "
-                                           "({} bytes)",
+        return corrupt(source, fmt::format("it is truncated: its header length {} points past "
+                                           "the end of the file ({} bytes), so the header is cut "
+                                           "short",
                                            headerSize, fileSize));
     }
     const auto headerBytes = bytes.subspan(8, headerSize);
     if (headerBytes.empty() || headerBytes[0] != '{') {
         return corrupt(source, "its header does not start with '{'");
+    }
+    if (jsonDepth(headerBytes) > kMaxHeaderDepth) {
+        return corrupt(source, fmt::format("its header nests objects or lists more than {} deep, "
+                                           "which no safetensors header does",
+                                           kMaxHeaderDepth));
     }
     Json header;
     try {

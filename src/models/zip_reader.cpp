@@ -114,11 +114,11 @@ core::Result<void> Reader::readEntry(std::uint64_t& pos, ZipArchive& zip) const 
                                       m_source, name));
     }
     if (method != 0 || compressed != size) {
-        return core::fail(core::ErrorCode::UnsupportedFormat,
-                          fmt::format("'{}' holds a compressed entry '{}'; PyTorch files store "
-                                      "their entries uncompressed. Save the model again with "
-                                      "torch.save, or unzip and re-zip it without compression.",
-                                      m_source, name));
+        if (zip.entries.empty() && zip.firstName.empty() && zip.compressed.empty()) {
+            zip.firstName = name;
+        }
+        zip.compressed.push_back(std::move(name));
+        return {};
     }
     // The local header's own lengths decide where the data starts (its sizes may be zero).
     if (!inside(local, kLocalSize) || loadU32(at(local)) != kLocalHeader) {
@@ -129,7 +129,7 @@ core::Result<void> Reader::readEntry(std::uint64_t& pos, ZipArchive& zip) const 
     if (!inside(data, size)) {
         return corrupt(fmt::format("the entry '{}' runs past the end of the file", name));
     }
-    if (zip.entries.empty() && zip.firstName.empty()) {
+    if (zip.entries.empty() && zip.firstName.empty() && zip.compressed.empty()) {
         zip.firstName = name;
     }
     if (!zip.entries.emplace(std::move(name), m_bytes.subspan(data, size)).second) {

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "upscale/core/error.hpp"
 
@@ -17,10 +18,13 @@ struct ZipArchive {
     /// unique (a repeated name is an error).
     std::map<std::string, std::span<const std::uint8_t>, std::less<>> entries;
     std::string firstName;  ///< the first entry of the central directory
+    /// Entries stored compressed: listed so that the caller can tell what the archive is (a
+    /// TorchScript program compresses its code) before it refuses them.
+    std::vector<std::string> compressed;
 };
 
 /// CorruptFile when the directory or an entry points outside the file; UnsupportedFormat for
-/// compressed or encrypted entries.
+/// encrypted entries.
 [[nodiscard]] core::Result<ZipArchive> readZip(std::span<const std::uint8_t> bytes,
                                                std::string_view source);
 

@@ -323,3 +323,37 @@ TEST_F(Cli, OneWorkerBatchOneAndFourWorkersBatchEightWriteIdenticalFiles) {
         EXPECT_TRUE(std::equal(x->bytes().begin(), x->bytes().end(), y->bytes().begin())) << name;
     }
 }
+
+TEST_F(Cli, HostileModelsInTheUserFolderAreListedAsUnloadableAndNotConverted) {
+    const auto models = m_dir / "data" / "upscale-studio" / "models";
+    const auto data = fs::path(UPSCALE_TEST_DATA_DIR) / "models";
+    fs::create_directories(models);
+    // The ncnn line that once stopped the program with SIGFPE, with an empty .bin beside it.
+    {
+        std::ofstream param(models / "overflow.param");
+        param << "7767517\n2 2\nInput data 0 1 data\n"
+                 "Convolution conv 1 1 data out 0=1073741824 1=131072 11=131072 5=1 6=1\n";
+        std::ofstream bin(models / "overflow.bin");
+    }
+    fs::copy_file(data / "compact-zero-out.pth", models / "zero-out.pth");
+    fs::copy_file(data / "compact-3to1-x2.pth", models / "grey.pth");
+
+    auto run = upscaleCli("--list-models -v");
+    ASSERT_EQ(run.code, 0) << run.output;
+    EXPECT_NE(run.output.find("layer 'conv' (Convolution) has inconsistent sizes"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("describes an impossible SRVGGNetCompact network"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("for 3 input and 1 output channels (RGB to grey)"),
+              std::string::npos)
+        << run.output;
+
+    for (const char* name : {"overflow.param", "zero-out.pth"}) {
+        const auto out = m_dir / (std::string(name) + ".safetensors");
+        run = upscaleCli("convert " + quote((models / name).string()) + " " + quote(out.string()));
+        EXPECT_EQ(run.code, 1) << name << ": " << run.output;
+        EXPECT_FALSE(fs::exists(out)) << name;
+    }
+}
