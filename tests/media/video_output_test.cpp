@@ -530,6 +530,33 @@ TEST_F(VideoOutput, MovTextBecomesSubRipInMatroskaAndBack) {
 // Timing through passes: Opus keeps its pre-skip exactly, and a complete file is not called
 // truncated.
 
+/// What must not change from pass to pass: the video's frame times (sorted), each audio packet's
+/// time and MD5, and where the audio starts (Matroska's reader takes the pre-skip off it).
+std::vector<std::string> timingSignature(const fs::path& file) {
+    const auto j = probeJson(file,
+                             "-show_entries packet=stream_index,pts_time,data_hash:"
+                             "stream=codec_type,start_time -show_data_hash md5");
+    std::vector<std::string> video, audio;
+    for (const auto& p : j.value("packets", nlohmann::json::array())) {
+        const std::string time = p.value("pts_time", "?");
+        if (p.value("stream_index", -1) == 0) {
+            video.push_back(time);
+        } else {
+            audio.push_back(time + " " + p.value("data_hash", "?"));
+        }
+    }
+    std::sort(video.begin(), video.end(), [](const std::string& a, const std::string& b) {
+        return std::stod(a) < std::stod(b);
+    });
+    for (const auto& st : j.value("streams", nlohmann::json::array())) {
+        if (st.value("codec_type", "") == "audio") {
+            audio.push_back("audio starts at " + st.value("start_time", std::string("?")));
+        }
+    }
+    video.insert(video.end(), audio.begin(), audio.end());
+    return video;
+}
+
 TEST_F(VideoOutput, OpusKeepsItsPreSkipThroughAnyNumberOfPasses) {
     for (const char* container : {"mkv", "mp4"}) {
         SCOPED_TRACE(container);
@@ -539,18 +566,16 @@ TEST_F(VideoOutput, OpusKeepsItsPreSkipThroughAnyNumberOfPasses) {
                            "-c:a libopus",
                            clip),
                   "");
-        const auto original = audioTimes(clip);
-        const auto padding = streamValue(clip, 1, "initial_padding");
-        ASSERT_FALSE(original.empty());
-        const auto options = fastH264();
+        const auto original = timingSignature(clip);
+        ASSERT_GT(original.size(), 10U);
+        if (std::string(container) == "mkv") {  // 312 samples of pre-skip before zero
+            ASSERT_EQ(original.back(), "audio starts at -0.007000");
+        }
         fs::path previous = clip;
         for (int pass = 1; pass <= 3; ++pass) {
             const auto next = m_dir / ("pass" + std::to_string(pass) + "." + container);
-            ASSERT_TRUE(rewrite(previous, next, options).has_value());
-            EXPECT_EQ(audioTimes(next), original) << "pass " << pass;
-            EXPECT_EQ(streamValue(next, 1, "initial_padding"), padding) << "pass " << pass;
-            EXPECT_EQ(audioPacketHashes(next), audioPacketHashes(clip)) << "pass " << pass;
-            EXPECT_EQ(frameTimes(next), frameTimes(clip)) << "pass " << pass;
+            ASSERT_TRUE(rewrite(previous, next, fastH264()).has_value());
+            EXPECT_EQ(timingSignature(next), original) << "pass " << pass;
             previous = next;
         }
     }
