@@ -11,11 +11,14 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+#include "upscale/core/files.hpp"
 #include "upscale/core/logging.hpp"
 
 namespace upscale::media::ff {
 
 namespace {
+
+thread_local int quietDepth = 0;
 
 void logCallback(void* avcl, int level, const char* format, va_list args) {
     if (level > av_log_get_level()) {
@@ -33,7 +36,9 @@ void logCallback(void* avcl, int level, const char* format, va_list args) {
         return;
     }
     auto log = core::logger("ffmpeg");
-    if (level <= AV_LOG_ERROR) {
+    if (quietDepth > 0) {
+        log->debug("{}", text);
+    } else if (level <= AV_LOG_ERROR) {
         log->error("{}", text);
     } else if (level <= AV_LOG_WARNING) {
         log->warn("{}", text);
@@ -50,6 +55,25 @@ std::string errorText(int code) {
     std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};
     av_strerror(code, text.data(), text.size());
     return text.data();
+}
+
+QuietLog::QuietLog() {
+    ++quietDepth;
+}
+
+QuietLog::~QuietLog() {
+    --quietDepth;
+}
+
+core::Error writeError(int rc, const std::filesystem::path& path) {
+    // System errors are small positive errno values; FFmpeg's own codes are four-letter tags.
+    constexpr int kLargestErrno = 4095;
+    const int errnum = AVUNERROR(rc);
+    if (errnum > 0 && errnum <= kLargestErrno) {
+        return core::writeError(path, errnum);
+    }
+    return {core::ErrorCode::UnsupportedFormat,
+            "Cannot write '" + path.string() + "': FFmpeg refused it (" + errorText(rc) + ")."};
 }
 
 void bridgeLog() {

@@ -2,8 +2,11 @@
 // Private to the media module: FFmpeg handles owned by std::unique_ptr with functor deleters,
 // FFmpeg error codes turned into text, and FFmpeg's log bridged into spdlog.
 
+#include <filesystem>
 #include <memory>
 #include <string>
+
+#include "upscale/core/error.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -47,6 +50,22 @@ using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 
 /// FFmpeg's text for an AVERROR code.
 [[nodiscard]] std::string errorText(int code);
+
+/// The error for a failed write of `path` with the FFmpeg code `rc`: a system error (errno) as
+/// core::writeError words it (DiskFull only for a full disk or quota, or a file too large), and
+/// anything FFmpeg itself refused (a stream the muxer will not take) as UnsupportedFormat with
+/// FFmpeg's reason.
+[[nodiscard]] core::Error writeError(int rc, const std::filesystem::path& path);
+
+/// While one lives, FFmpeg's messages from this thread are logged at debug level only: for
+/// trials whose failure the caller words itself.
+class QuietLog {
+public:
+    QuietLog();
+    ~QuietLog();
+    QuietLog(const QuietLog&) = delete;
+    QuietLog& operator=(const QuietLog&) = delete;
+};
 
 /// Routes av_log into the "ffmpeg" spdlog logger at warning level and above. Idempotent.
 void bridgeLog();

@@ -17,14 +17,6 @@ namespace {
 using core::ErrorCode;
 using core::fail;
 
-core::Error writeError(int rc, const fs::path& target) {
-    const int errnum = AVUNERROR(rc);
-    return core::Error{core::ioErrorCode(errnum),
-                       fmt::format("Cannot write '{}': {}. Free some space on the disk or choose "
-                                   "another output folder, then run again with --resume.",
-                                   target.string(), ff::errorText(rc))};
-}
-
 /// Decode timestamps for packets in decode order with presentation timestamps `pts`: the
 /// sorted presentation times, delayed by the largest reordering depth of any packet, so they
 /// increase strictly and never pass a packet's own presentation time.
@@ -57,7 +49,58 @@ std::vector<std::int64_t> decodeTimes(const std::vector<std::int64_t>& pts) {
     return dts;
 }
 
+/// An output container with the video stream and the planned streams, not yet opened.
+struct Output {
+    ff::OutputPtr output;
+    AVStream* video = nullptr;
+    std::unique_ptr<StreamCopier> copier;
+};
+
+core::Result<Output> openOutput(const JoinRequest& request, const SegmentHeader& header) {
+    const AVOutputFormat* container = av_guess_format(nullptr, request.target.c_str(), nullptr);
+    AVFormatContext* rawOut = nullptr;
+    avformat_alloc_output_context2(&rawOut, container, nullptr, request.writeTo.c_str());
+    if (rawOut == nullptr) {
+        return fail(ErrorCode::Internal, fmt::format("FFmpeg could not set up the container for "
+                                                     "'{}'.",
+                                                     request.target.string()));
+    }
+    ff::OutputPtr output(rawOut);
+    // Timestamps are the source's own. Letting the muxer shift them to avoid a negative audio
+    // start (Opus pre-skip, AAC priming) would move the video against the source on every pass.
+    output->avoid_negative_ts = AVFMT_AVOID_NEG_TS_DISABLED;
+    AVStream* stream = avformat_new_stream(output.get(), nullptr);
+    if (stream == nullptr) {
+        return fail(ErrorCode::OutOfMemory, "Out of memory setting up the video stream.");
+    }
+    header.toParameters(*stream->codecpar);
+    stream->time_base = header.timeBase;
+    if (header.frameRate.num > 0) {
+        stream->avg_frame_rate = header.frameRate;
+    }
+    auto copier =
+        StreamCopier::open(request.sourceFile, *output, stream, request.plan, request.untilSeconds);
+    if (!copier) {
+        return fail(copier.error());
+    }
+    return Output{std::move(output), stream, std::move(*copier)};
+}
+
 }  // namespace
+
+core::Result<void> tryJoin(const JoinRequest& request, const SegmentHeader& header) {
+    auto opened = openOutput(request, header);
+    if (!opened) {
+        return fail(opened.error());
+    }
+    if (const int rc = tryHeader(*opened->output); rc < 0) {
+        return fail(
+            ErrorCode::UnsupportedFormat,
+            fmt::format("The {} container refuses the planned streams of '{}': {}.",
+                        opened->output->oformat->name, request.target.string(), ff::errorText(rc)));
+    }
+    return {};
+}
 
 core::Result<void> joinSegments(const JoinRequest& request) {
     if (request.segments.empty()) {
@@ -91,39 +134,21 @@ core::Result<void> joinSegments(const JoinRequest& request) {
     }
     const std::vector<std::int64_t> dts = decodeTimes(pts);
 
-    const AVOutputFormat* container = av_guess_format(nullptr, request.target.c_str(), nullptr);
-    AVFormatContext* rawOut = nullptr;
-    avformat_alloc_output_context2(&rawOut, container, nullptr, request.writeTo.c_str());
-    if (rawOut == nullptr) {
-        return fail(ErrorCode::Internal, fmt::format("FFmpeg could not set up the container for "
-                                                     "'{}'.",
-                                                     request.target.string()));
+    auto opened = openOutput(request, header);
+    if (!opened) {
+        return fail(opened.error());
     }
-    ff::OutputPtr output(rawOut);
-    // Timestamps are the source's own. Letting the muxer shift them to avoid a negative audio
-    // start (Opus pre-skip, AAC priming) would move the video against the source on every pass.
-    output->avoid_negative_ts = AVFMT_AVOID_NEG_TS_DISABLED;
-    AVStream* stream = avformat_new_stream(output.get(), nullptr);
-    if (stream == nullptr) {
-        return fail(ErrorCode::OutOfMemory, "Out of memory setting up the video stream.");
-    }
-    header.toParameters(*stream->codecpar);
-    stream->time_base = header.timeBase;
-    if (header.frameRate.num > 0) {
-        stream->avg_frame_rate = header.frameRate;
-    }
-    auto copier = StreamCopier::open(request.sourceFile, *output, stream, request.options);
-    if (!copier) {
-        return fail(copier.error());
-    }
+    ff::OutputPtr output = std::move(opened->output);
+    AVStream* stream = opened->video;
+    auto& copier = opened->copier;
     if ((output->oformat->flags & AVFMT_NOFILE) == 0) {
         if (const int rc = avio_open(&output->pb, request.writeTo.c_str(), AVIO_FLAG_WRITE);
             rc < 0) {
-            return fail(writeError(rc, request.target));
+            return fail(ff::writeError(rc, request.target));
         }
     }
     if (const int rc = avformat_write_header(output.get(), nullptr); rc < 0) {
-        return fail(writeError(rc, request.target));
+        return fail(ff::writeError(rc, request.target));
     }
 
     // Second pass: the packets, interleaved with the copied streams up to their time.
@@ -145,27 +170,30 @@ core::Result<void> joinSegments(const JoinRequest& request) {
             packet->dts = dts.at(i++);
             packet->stream_index = stream->index;
             av_packet_rescale_ts(packet.get(), header.timeBase, stream->time_base);
-            if (auto ok = (*copier)->copyUntil(packet->dts * av_q2d(stream->time_base)); !ok) {
+            if (auto ok = copier->copyUntil(packet->dts * av_q2d(stream->time_base)); !ok) {
                 return ok;
             }
             if (const int rc = av_interleaved_write_frame(output.get(), packet.get()); rc < 0) {
-                return fail(writeError(rc, request.target));
+                return fail(ff::writeError(rc, request.target));
             }
         }
     }
-    if (auto copied = (*copier)->copyUntil(request.untilSeconds); !copied) {
+    if (auto copied = copier->copyUntil(request.untilSeconds); !copied) {
         return copied;
     }
+    if (auto flushed = copier->finish(); !flushed) {
+        return flushed;
+    }
     if (const int rc = av_write_trailer(output.get()); rc < 0) {
-        return fail(writeError(rc, request.target));
+        return fail(ff::writeError(rc, request.target));
     }
     if (output->pb != nullptr) {
         avio_flush(output->pb);
         if (output->pb->error < 0) {
-            return fail(writeError(output->pb->error, request.target));
+            return fail(ff::writeError(output->pb->error, request.target));
         }
         if (const int rc = avio_closep(&output->pb); rc < 0) {
-            return fail(writeError(rc, request.target));
+            return fail(ff::writeError(rc, request.target));
         }
     }
     return {};

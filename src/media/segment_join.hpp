@@ -5,8 +5,9 @@
 #include <filesystem>
 #include <vector>
 
+#include "segment_file.hpp"
+#include "stream_plan.hpp"
 #include "upscale/core/error.hpp"
-#include "upscale/media/video_writer.hpp"
 
 namespace upscale::media {
 
@@ -15,7 +16,7 @@ struct JoinRequest {
     std::filesystem::path target;                 ///< names the container and the messages
     std::filesystem::path writeTo;                ///< the file written
     std::filesystem::path sourceFile;             ///< the other streams come from here
-    VideoWriteOptions options;
+    StreamPlan plan;                              ///< what becomes of the other streams
     double untilSeconds = 0.0;  ///< the other streams are copied up to this time
 };
 
@@ -24,5 +25,11 @@ struct JoinRequest {
 /// segment's encoder reorders frames. Errors: DiskFull or Io naming the file, CorruptFile for a
 /// damaged segment.
 [[nodiscard]] core::Result<void> joinSegments(const JoinRequest& request);
+
+/// Sets up the output of `request` for a video stream described by `header`, with every
+/// planned stream, and has the muxer write its header into memory: a job that passes this
+/// trial before its first frame is not refused by the muxer after its last. Errors:
+/// UnsupportedFormat with the muxer's reason.
+[[nodiscard]] core::Result<void> tryJoin(const JoinRequest& request, const SegmentHeader& header);
 
 }  // namespace upscale::media

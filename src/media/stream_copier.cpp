@@ -1,9 +1,7 @@
 #include "stream_copier.hpp"
 
 #include <cstring>
-#include <optional>
 #include <string_view>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -17,18 +15,6 @@ namespace {
 using core::ErrorCode;
 using core::fail;
 
-bool wanted(AVMediaType type, const VideoWriteOptions& options) {
-    switch (type) {
-        case AVMEDIA_TYPE_AUDIO:
-            return options.audio;
-        case AVMEDIA_TYPE_SUBTITLE:
-        case AVMEDIA_TYPE_ATTACHMENT:
-            return options.otherStreams;
-        default:
-            return false;
-    }
-}
-
 void copyDisplayMatrix(const AVStream* from, AVStream* to) {
     std::size_t size = 0;
     const std::uint8_t* matrix = av_stream_get_side_data(from, AV_PKT_DATA_DISPLAYMATRIX, &size);
@@ -40,44 +26,57 @@ void copyDisplayMatrix(const AVStream* from, AVStream* to) {
     }
 }
 
-/// A mov_text encoder fed by the source's text subtitle decoder, or nothing when either side is
-/// missing; then the stream is left out like any other the container cannot hold.
-std::optional<std::pair<ff::CodecPtr, ff::CodecPtr>> textConverter(const AVStream& in,
-                                                                   const AVOutputFormat& format) {
-    const AVCodecDescriptor* desc = avcodec_descriptor_get(in.codecpar->codec_id);
-    if (desc == nullptr || (desc->props & AV_CODEC_PROP_TEXT_SUB) == 0 ||
-        avformat_query_codec(&format, AV_CODEC_ID_MOV_TEXT, FF_COMPLIANCE_NORMAL) != 1) {
-        return std::nullopt;
-    }
-    const AVCodec* decoder = avcodec_find_decoder(in.codecpar->codec_id);
-    const AVCodec* encoder = avcodec_find_encoder(AV_CODEC_ID_MOV_TEXT);
-    if (decoder == nullptr || encoder == nullptr) {
-        return std::nullopt;
-    }
-    ff::CodecPtr dec(avcodec_alloc_context3(decoder));
-    ff::CodecPtr enc(avcodec_alloc_context3(encoder));
-    if (!dec || !enc || avcodec_parameters_to_context(dec.get(), in.codecpar) < 0) {
-        return std::nullopt;
-    }
-    dec->pkt_timebase = in.time_base;
-    if (avcodec_open2(dec.get(), decoder, nullptr) < 0) {
-        return std::nullopt;
-    }
-    enc->time_base = in.time_base;
-    if (dec->subtitle_header != nullptr) {
-        // The encoder owns its copy of the ASS header and frees it with the context.
-        enc->subtitle_header =
-            static_cast<std::uint8_t*>(av_mallocz(dec->subtitle_header_size + 1));
-        if (enc->subtitle_header == nullptr) {
-            return std::nullopt;
+/// The chapters of `in` that start by `until` seconds, with their titles.
+bool copyChapters(const AVFormatContext& in, AVFormatContext& out, double until) {
+    for (unsigned i = 0; i < in.nb_chapters; ++i) {
+        const AVChapter& from = *in.chapters[i];
+        if (static_cast<double>(from.start) * av_q2d(from.time_base) > until) {
+            continue;
         }
-        std::memcpy(enc->subtitle_header, dec->subtitle_header, dec->subtitle_header_size);
-        enc->subtitle_header_size = dec->subtitle_header_size;
+        auto* chapter = static_cast<AVChapter*>(av_mallocz(sizeof(AVChapter)));
+        void* grown = chapter == nullptr
+                          ? nullptr
+                          : av_realloc_array(out.chapters, out.nb_chapters + 1, sizeof(AVChapter*));
+        if (grown == nullptr) {
+            av_free(chapter);
+            return false;
+        }
+        out.chapters = static_cast<AVChapter**>(grown);
+        out.chapters[out.nb_chapters++] = chapter;
+        chapter->id = from.id;
+        chapter->time_base = from.time_base;
+        chapter->start = from.start;
+        chapter->end = from.end;
+        av_dict_copy(&chapter->metadata, from.metadata, 0);
     }
-    if (avcodec_open2(enc.get(), encoder, nullptr) < 0) {
-        return std::nullopt;
+    return true;
+}
+
+/// Stores the picture of a cover-art stream as a Matroska attachment.
+bool attachCover(const AVStream& in, AVStream& out) {
+    const AVPacket& picture = in.attached_pic;
+    if (picture.data == nullptr || picture.size <= 0) {
+        return false;
     }
-    return std::pair{std::move(dec), std::move(enc)};
+    AVCodecParameters& par = *out.codecpar;
+    par.codec_type = AVMEDIA_TYPE_ATTACHMENT;
+    par.codec_id = in.codecpar->codec_id;
+    par.extradata =
+        static_cast<std::uint8_t*>(av_mallocz(picture.size + AV_INPUT_BUFFER_PADDING_SIZE));
+    if (par.extradata == nullptr) {
+        return false;
+    }
+    std::memcpy(par.extradata, picture.data, static_cast<std::size_t>(picture.size));
+    par.extradata_size = picture.size;
+    const AVCodecDescriptor* desc = avcodec_descriptor_get(par.codec_id);
+    const bool png = par.codec_id == AV_CODEC_ID_PNG;
+    const char* mime =
+        desc != nullptr && desc->mime_types != nullptr ? desc->mime_types[0] : "image/jpeg";
+    av_dict_set(&out.metadata, "mimetype", mime, 0);
+    if (av_dict_get(out.metadata, "filename", nullptr, 0) == nullptr) {
+        av_dict_set(&out.metadata, "filename", png ? "cover.png" : "cover.jpg", 0);
+    }
+    return true;
 }
 
 }  // namespace
@@ -85,7 +84,8 @@ std::optional<std::pair<ff::CodecPtr, ff::CodecPtr>> textConverter(const AVStrea
 core::Result<std::unique_ptr<StreamCopier>> StreamCopier::open(const fs::path& source,
                                                                AVFormatContext& output,
                                                                AVStream* video,
-                                                               const VideoWriteOptions& options) {
+                                                               const StreamPlan& plan,
+                                                               double untilSeconds) {
     std::unique_ptr<StreamCopier> copier(new StreamCopier());
     copier->m_source = source;
     copier->m_output = &output;
@@ -94,8 +94,15 @@ core::Result<std::unique_ptr<StreamCopier>> StreamCopier::open(const fs::path& s
                     fmt::format("Cannot read the streams of '{}' again to copy them: {}.",
                                 source.string(), ff::errorText(rc)));
     }
+    const auto outOfMemory = [&] {
+        return fail(ErrorCode::OutOfMemory,
+                    fmt::format("Out of memory copying the streams of '{}'.", source.string()));
+    };
     AVFormatContext& input = *copier->m_input;
     av_dict_copy(&output.metadata, input.metadata, 0);
+    if (!copyChapters(input, output, untilSeconds)) {
+        return outOfMemory();
+    }
     const int videoIndex = av_find_best_stream(&input, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (videoIndex >= 0) {
         const AVStream* sourceVideo = input.streams[videoIndex];
@@ -105,53 +112,84 @@ core::Result<std::unique_ptr<StreamCopier>> StreamCopier::open(const fs::path& s
         video->disposition = sourceVideo->disposition;
         copyDisplayMatrix(sourceVideo, video);
     }
-
-    auto log = core::logger("media");
     for (unsigned i = 0; i < input.nb_streams; ++i) {
-        AVStream* in = input.streams[i];
-        in->discard = AVDISCARD_ALL;
-        if (static_cast<int>(i) == videoIndex || !wanted(in->codecpar->codec_type, options)) {
-            continue;
+        input.streams[i]->discard = AVDISCARD_ALL;
+    }
+    for (const auto& planned : plan.streams) {
+        if (planned.source < 0 || planned.source >= static_cast<int>(input.nb_streams)) {
+            return fail(
+                ErrorCode::CorruptFile,
+                fmt::format("The streams of '{}' changed while it was upscaled.", source.string()));
         }
-        const char* type = av_get_media_type_string(in->codecpar->codec_type);
-        const char* codecName = avcodec_get_name(in->codecpar->codec_id);
-        // Matroska keeps attachments of any type (fonts, cover art, notes) as files.
-        const bool holds = avformat_query_codec(output.oformat, in->codecpar->codec_id,
-                                                FF_COMPLIANCE_NORMAL) == 1 ||
-                           (in->codecpar->codec_type == AVMEDIA_TYPE_ATTACHMENT &&
-                            std::string_view(output.oformat->name) == "matroska");
-        auto converter = holds ? std::nullopt : textConverter(*in, *output.oformat);
-        if (!holds && !converter) {
-            log->warn(
-                "The {} stream {} ({}) of '{}' cannot be stored in {}; it is left out. "
-                "Choose MKV output (-f mkv) to keep it.",
-                type, i, codecName, source.string(), output.oformat->name);
-            continue;
-        }
+        AVStream* in = input.streams[planned.source];
         AVStream* out = avformat_new_stream(&output, nullptr);
-        if (out == nullptr || avcodec_parameters_copy(out->codecpar, in->codecpar) < 0) {
-            return fail(ErrorCode::OutOfMemory,
-                        fmt::format("Out of memory copying the streams of '{}'.", source.string()));
+        if (out == nullptr) {
+            return outOfMemory();
+        }
+        av_dict_copy(&out->metadata, in->metadata, 0);
+        out->disposition = in->disposition;
+        out->time_base = in->time_base;
+        if (planned.fate == StreamFate::Attach) {
+            out->disposition = 0;
+            if (!attachCover(*in, *out)) {
+                return outOfMemory();
+            }
+            continue;  // an attachment has no packets
+        }
+        if (planned.fate == StreamFate::Convert) {
+            auto converter = makeConverter(*in, planned.convertTo);
+            if (!converter ||
+                avcodec_parameters_from_context(out->codecpar, &converter->encoder()) < 0) {
+                return fail(ErrorCode::UnsupportedFormat,
+                            fmt::format("Cannot convert stream {} of '{}' to {}.", planned.source,
+                                        source.string(), avcodec_get_name(planned.convertTo)));
+            }
+            out->time_base = converter->encoder().time_base;
+            copier->m_converters[planned.source] = std::move(converter);
+        } else if (avcodec_parameters_copy(out->codecpar, in->codecpar) < 0) {
+            return outOfMemory();
         }
         out->codecpar->codec_tag = 0;
-        if (converter) {
-            avcodec_parameters_from_context(out->codecpar, converter->second.get());
-            log->info("The {} stream {} ({}) of '{}' is converted to mov_text for {}.", type, i,
-                      codecName, source.string(), output.oformat->name);
-            copier->m_converters[static_cast<int>(i)] = {std::move(converter->first),
-                                                         std::move(converter->second)};
+        const std::string_view muxer = output.oformat->name;
+        if ((muxer == "matroska" || muxer == "webm") &&
+            out->codecpar->codec_id == AV_CODEC_ID_OPUS && out->codecpar->initial_padding > 0) {
+            copier->m_codecDelay[out->index] = out->codecpar->initial_padding;
         }
-        out->time_base = in->time_base;
-        out->disposition = in->disposition;
-        av_dict_copy(&out->metadata, in->metadata, 0);
         in->discard = AVDISCARD_DEFAULT;
-        copier->m_map[static_cast<int>(i)] = out;
+        copier->m_map[planned.source] = out;
     }
     if (copier->m_map.empty()) {
         copier->m_input.reset();
         copier->m_done = true;
     }
     return copier;
+}
+
+core::Result<void> StreamCopier::write(AVPacket& packet, AVRational from, AVStream* out) {
+    if (const auto delay = m_codecDelay.find(out->index); delay != m_codecDelay.end()) {
+        constexpr AVRational kOpusRate{1, 48000};
+        const std::int64_t shift = av_rescale_q(delay->second, kOpusRate, from);
+        packet.pts = packet.pts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : packet.pts + shift;
+        packet.dts = packet.dts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : packet.dts + shift;
+    }
+    if (packet.pts == AV_NOPTS_VALUE && packet.dts == AV_NOPTS_VALUE &&
+        (out->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0) {
+        packet.pts = packet.dts = 0;  // a cover picture has no time of its own
+    }
+    av_packet_rescale_ts(&packet, from, out->time_base);
+    packet.stream_index = out->index;
+    packet.pos = -1;
+    const int rc = av_interleaved_write_frame(m_output, &packet);
+    av_packet_unref(&packet);
+    if (rc < 0) {
+        core::Error error = ff::writeError(rc, m_output->url != nullptr ? m_output->url : "");
+        if (error.code != ErrorCode::UnsupportedFormat) {
+            return fail(std::move(error));
+        }
+        core::logger("media")->warn("A packet of '{}' could not be copied ({}); it is skipped.",
+                                    m_source.string(), ff::errorText(rc));
+    }
+    return {};
 }
 
 core::Result<void> StreamCopier::copyUntil(double seconds) {
@@ -167,8 +205,7 @@ core::Result<void> StreamCopier::copyUntil(double seconds) {
                 m_done = true;
                 break;
             }
-            const auto found = m_map.find(m_pending->stream_index);
-            if (found == m_map.end()) {
+            if (!m_map.contains(m_pending->stream_index)) {
                 av_packet_unref(m_pending.get());
                 continue;
             }
@@ -176,78 +213,40 @@ core::Result<void> StreamCopier::copyUntil(double seconds) {
         }
         const AVStream* in = m_input->streams[m_pending->stream_index];
         const std::int64_t ts = m_pending->dts != AV_NOPTS_VALUE ? m_pending->dts : m_pending->pts;
-        if (ts != AV_NOPTS_VALUE && ts * av_q2d(in->time_base) > seconds) {
+        if (ts != AV_NOPTS_VALUE && static_cast<double>(ts) * av_q2d(in->time_base) > seconds) {
             break;
         }
-        AVStream* out = m_map.at(m_pending->stream_index);
-        av_packet_rescale_ts(m_pending.get(), in->time_base, out->time_base);
-        m_pending->stream_index = out->index;
-        m_pending->pos = -1;
         m_hasPending = false;
-        if (auto converter = m_converters.find(static_cast<int>(in->index));
-            converter != m_converters.end()) {
-            if (auto ok = writeConverted(converter->second); !ok) {
+        AVStream* out = m_map.at(in->index);
+        auto converter = m_converters.find(in->index);
+        if (converter == m_converters.end()) {
+            if (auto ok = write(*m_pending, in->time_base, out); !ok) {
                 return ok;
             }
             continue;
         }
-        if (const int rc = av_interleaved_write_frame(m_output, m_pending.get()); rc < 0) {
-            av_packet_unref(m_pending.get());
-            if (auto failed = writeFailure(rc)) {
-                return fail(*failed);
-            }
-            core::logger("media")->warn("A packet of '{}' could not be copied ({}); skipping it.",
-                                        m_source.string(), ff::errorText(rc));
-        }
-    }
-    return {};
-}
-
-core::Result<void> StreamCopier::writeConverted(TextConverter& converter) {
-    AVSubtitle subtitle{};
-    int got = 0;
-    const int decoded =
-        avcodec_decode_subtitle2(converter.decoder.get(), &subtitle, &got, m_pending.get());
-    if (decoded < 0 || got == 0) {
+        const AVRational from = converter->second->encoder().time_base;
+        auto converted = converter->second->convert(
+            m_pending.get(), [&](AVPacket& packet) { return write(packet, from, out); });
         av_packet_unref(m_pending.get());
-        return {};
-    }
-    std::vector<std::uint8_t> buffer(64 * 1024);
-    const int size = avcodec_encode_subtitle(converter.encoder.get(), buffer.data(),
-                                             static_cast<int>(buffer.size()), &subtitle);
-    avsubtitle_free(&subtitle);
-    if (size > 0 && av_new_packet(m_converted.get(), size) == 0) {
-        std::memcpy(m_converted->data, buffer.data(), static_cast<std::size_t>(size));
-        // The cue keeps the source packet's start and length (already in the output time base).
-        m_converted->pts = m_pending->pts;
-        m_converted->dts = m_pending->dts;
-        m_converted->duration = m_pending->duration;
-        m_converted->stream_index = m_pending->stream_index;
-        const int rc = av_interleaved_write_frame(m_output, m_converted.get());
-        av_packet_unref(m_converted.get());
-        if (rc < 0) {
-            if (auto failed = writeFailure(rc)) {
-                av_packet_unref(m_pending.get());
-                return fail(*failed);
-            }
-            core::logger("media")->warn("A subtitle of '{}' could not be written ({}).",
-                                        m_source.string(), ff::errorText(rc));
+        if (!converted) {
+            return converted;
         }
     }
-    av_packet_unref(m_pending.get());
     return {};
 }
 
-std::optional<core::Error> StreamCopier::writeFailure(int rc) const {
-    const int errnum = AVUNERROR(rc);
-    if (rc != AVERROR(errnum) || (errnum != EIO && core::ioErrorCode(errnum) == ErrorCode::Io)) {
-        return std::nullopt;
+core::Result<void> StreamCopier::finish() {
+    for (auto& [index, converter] : m_converters) {
+        AVStream* out = m_map.at(index);
+        const AVRational from = converter->encoder().time_base;
+        auto flushed =
+            converter->convert(nullptr, [&](AVPacket& packet) { return write(packet, from, out); });
+        if (!flushed) {
+            return flushed;
+        }
     }
-    return core::Error{
-        core::ioErrorCode(errnum),
-        fmt::format("Cannot write the output beside '{}': {}. Free some space on "
-                    "the disk, then run again with --resume.",
-                    m_output->url != nullptr ? m_output->url : "", ff::errorText(rc))};
+    return {};
 }
 
 }  // namespace upscale::media

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,19 @@ namespace {
 
 using core::ErrorCode;
 using core::fail;
+
+/// The stream's own length from a "DURATION" tag (Matroska writes one per stream), in seconds;
+/// negative when there is none. The container's duration is the longest stream's, which a
+/// longer audio track would make the video's.
+double durationTag(const AVStream* st) {
+    const AVDictionaryEntry* tag = av_dict_get(st->metadata, "DURATION", nullptr, 0);
+    int hours = 0, minutes = 0;
+    double seconds = 0.0;
+    if (tag == nullptr || std::sscanf(tag->value, "%d:%d:%lf", &hours, &minutes, &seconds) != 3) {
+        return -1.0;
+    }
+    return hours * 3600.0 + minutes * 60.0 + seconds;
+}
 
 std::string nameOr(const char* name) {
     return name != nullptr ? name : "unknown";
@@ -47,6 +61,8 @@ VideoProbe describe(const AVFormatContext* ctx, int videoIndex) {
     probe.frameRate = {rate.num, rate.den};
     if (st->duration != AV_NOPTS_VALUE && st->duration > 0) {
         probe.durationSeconds = static_cast<double>(st->duration) * av_q2d(st->time_base);
+    } else if (const double tagged = durationTag(st); tagged > 0) {
+        probe.durationSeconds = tagged;
     } else if (ctx->duration != AV_NOPTS_VALUE && ctx->duration > 0) {
         probe.durationSeconds = static_cast<double>(ctx->duration) / AV_TIME_BASE;
     }

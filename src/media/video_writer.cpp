@@ -8,12 +8,14 @@
 #include <fmt/format.h>
 
 extern "C" {
+#include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 }
 
 #include "ffmpeg_handles.hpp"
 #include "segment_file.hpp"
 #include "segment_join.hpp"
+#include "stream_plan.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/paths.hpp"
 #include "video_codecs.hpp"
@@ -61,6 +63,7 @@ struct VideoWriter::Impl {
     SegmentOptions segments;
     bool ownFolder = false;  ///< the segment folder is ours to remove
     EncoderConfig config;
+    StreamPlan plan;
     ff::CodecPtr encoder;  ///< the current segment's, or null between segments
     std::optional<SegmentFileWriter> file;
     SegmentInfo current;
@@ -72,6 +75,8 @@ struct VideoWriter::Impl {
     std::int64_t nextFrame = 0;
     std::int64_t lastPts = 0;
     bool finished = false;
+    bool optionsReported = false;
+    int encoderFrames = 0;  ///< frames the current encoder accepted
 
     core::Result<void> encoderError(int rc, const char* doing) const {
         return fail(ErrorCode::Internal,
@@ -80,6 +85,7 @@ struct VideoWriter::Impl {
 
     core::Result<void> openEncoder() {
         encoder.reset(avcodec_alloc_context3(config.codec));
+        encoderFrames = 0;
         AVCodecContext& enc = *encoder;
         enc.width = config.width;
         enc.height = config.height;
@@ -103,22 +109,70 @@ struct VideoWriter::Impl {
         const int opened = avcodec_open2(&enc, config.codec, &encoderOptions);
         for (const AVDictionaryEntry* e = nullptr;
              (e = av_dict_get(encoderOptions, "", e, AV_DICT_IGNORE_SUFFIX)) != nullptr;) {
-            if (closed.empty()) {  // once per video, not once per segment
+            if (!optionsReported) {  // once per video, not once per segment
                 core::logger("media")->warn("The {} encoder has no option '{}'; it is ignored.",
                                             config.codec->name, e->key);
             }
         }
+        optionsReported = true;
         av_dict_free(&encoderOptions);
         if (opened < 0) {
             encoder.reset();
             return fail(
                 ErrorCode::InvalidArgument,
-                fmt::format("Cannot open the {} encoder for '{}' ({}x{}, {}): {}. Check "
-                            "--preset, --crf and --pix-fmt.",
+                fmt::format("Cannot open the {} encoder for '{}' ({}x{}, {}): {}. The encoder "
+                            "refuses this preset, quality or pixel format.",
                             config.codec->name, target.string(), config.width, config.height,
                             av_get_pix_fmt_name(config.format), ff::errorText(opened)));
         }
         return {};
+    }
+
+    /// Fills the frame buffer with black and sends it to the encoder.
+    int sendBlackFrame() {
+        AVFrame& f = *frame;
+        if (const int rc = av_frame_make_writable(&f); rc < 0) {
+            return rc;
+        }
+        const std::array<std::ptrdiff_t, 4> lines{f.linesize[0], f.linesize[1], f.linesize[2],
+                                                  f.linesize[3]};
+        av_image_fill_black(f.data, lines.data(), config.format, config.range, f.width, f.height);
+        f.pts = 0;
+        const int rc = avcodec_send_frame(encoder.get(), &f);
+        encoderFrames += rc >= 0 ? 1 : 0;
+        return rc;
+    }
+
+    /// Sends the end of the stream and drops what the encoder still holds. Every encoder opened
+    /// is closed this way, after at least one frame: SVT-AV1 never returns from closing an
+    /// encoder that had none, nor from ending its stream.
+    void discardEncoder() {
+        if (encoder && (encoderFrames > 0 || sendBlackFrame() >= 0) &&
+            avcodec_send_frame(encoder.get(), nullptr) >= 0) {
+            while (avcodec_receive_packet(encoder.get(), packet.get()) >= 0) {
+                av_packet_unref(packet.get());
+            }
+        }
+        encoder.reset();
+    }
+
+    /// Opens an encoder with the settings and encodes one black frame: bad settings fail here,
+    /// before any frame is upscaled. Returns the stream parameters the segments will have.
+    core::Result<SegmentHeader> trialEncode() {
+        if (auto ok = openEncoder(); !ok) {
+            return fail(ok.error());
+        }
+        const int rc = sendBlackFrame();
+        SegmentHeader header = SegmentHeader::fromEncoder(*encoder);
+        discardEncoder();
+        if (rc < 0) {
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("The {} encoder cannot encode {}x{} {} frames for '{}': {}.",
+                                    config.codec->name, config.width, config.height,
+                                    av_get_pix_fmt_name(config.format), target.string(),
+                                    ff::errorText(rc)));
+        }
+        return header;
     }
 
     core::Result<void> beginSegment(std::int64_t pts) {
@@ -183,7 +237,7 @@ struct VideoWriter::Impl {
         if (finished) {
             return;
         }
-        encoder.reset();
+        discardEncoder();
         file.reset();
         std::error_code ec;
         if (ownFolder && !segments.folder.empty()) {
@@ -217,8 +271,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     const AVOutputFormat* container = av_guess_format(nullptr, target.c_str(), nullptr);
     if (container == nullptr) {
         return fail(ErrorCode::InvalidArgument,
-                    fmt::format("Cannot tell the video container from the name '{}'. Use .mp4, "
-                                ".mkv, .mov or .webm.",
+                    fmt::format("Cannot tell the video container from the name '{}'. Video "
+                                "outputs end in .mp4, .mkv, .mov or .webm.",
                                 target.string()));
     }
     const char* encoderName = encoderFor(options.codec, target);
@@ -226,15 +280,17 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     if (codec == nullptr) {
         return fail(ErrorCode::UnsupportedFormat,
                     fmt::format("The {} encoder is not available in this FFmpeg build, so '{}' "
-                                "cannot be written. Choose another codec with --codec.",
+                                "cannot be written with it.",
                                 encoderName ? encoderName : options.codec, target.string()));
     }
-    if (avformat_query_codec(container, codec->id, FF_COMPLIANCE_NORMAL) != 1) {
+    const auto cannotHold = [&] {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("The {} container cannot hold {} video, so '{}' cannot be "
-                                "written. Choose another codec with --codec, or MKV output "
-                                "(-f mkv), which holds them all.",
+                                "written. Matroska (MKV) holds every codec offered.",
                                 container->name, avcodec_get_name(codec->id), target.string()));
+    };
+    if (avformat_query_codec(container, codec->id, FF_COMPLIANCE_NORMAL) != 1) {
+        return cannotHold();
     }
 
     AVPixelFormat format = ff::withoutJ(av_get_pix_fmt(source.pixelFormat.c_str()));
@@ -242,8 +298,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
         format = av_get_pix_fmt(options.pixelFormat.c_str());
         if (!supports(codec, format)) {
             return fail(ErrorCode::InvalidArgument,
-                        fmt::format("The {} encoder cannot write pixel format {}. Leave out "
-                                    "--pix-fmt to follow the source.",
+                        fmt::format("The {} encoder cannot write pixel format {}; without a "
+                                    "pixel format the source's is followed.",
                                     codec->name, options.pixelFormat));
         }
     } else if (format == AV_PIX_FMT_NONE || !supports(codec, format)) {
@@ -264,8 +320,7 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     if (codec->id == AV_CODEC_ID_AV1 && (outWidth < 64 || outHeight < 64)) {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("AV1 (SVT-AV1) needs frames of at least 64x64, so '{}' cannot be "
-                                "written at {}x{}. Choose a larger scale or another codec with "
-                                "--codec.",
+                                "written at {}x{}. A larger scale or another codec can write it.",
                                 target.string(), outWidth, outHeight));
     }
 
@@ -291,11 +346,36 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     }
     config.crf = options.crf;
     config.preset = options.preset;
-    // Open one encoder now, so that bad settings fail before any frame is upscaled.
-    if (auto ok = impl->openEncoder(); !ok) {
+    AVFrame& f = *impl->frame;
+    f.format = format;
+    f.width = outWidth;
+    f.height = outHeight;
+    f.color_primaries = config.primaries;
+    f.color_trc = config.transfer;
+    f.colorspace = config.matrix;
+    f.color_range = config.range;
+    if (const int rc = av_frame_get_buffer(&f, 0); rc < 0) {
+        return fail(ErrorCode::OutOfMemory, fmt::format("Out of memory for a {}x{} frame of '{}'.",
+                                                        outWidth, outHeight, target.string()));
+    }
+    // Before any frame is upscaled: an encoder that encodes a frame and closes, every other
+    // stream's fate decided, and the muxer's header written with exactly those streams.
+    auto header = impl->trialEncode();
+    if (!header) {
+        return fail(header.error());
+    }
+    auto plan = planStreams(sourceFile, *container, options);
+    if (!plan) {
+        return fail(plan.error());
+    }
+    impl->plan = std::move(*plan);
+    const double all = std::numeric_limits<double>::infinity();
+    if (!tryJoin({{}, target, target, sourceFile, {}, all}, *header)) {
+        return cannotHold();  // the lookup above is not the muxer's last word (AV1 in MOV)
+    }
+    if (auto ok = tryJoin({{}, target, target, sourceFile, impl->plan, all}, *header); !ok) {
         return fail(ok.error());
     }
-    impl->encoder.reset();
 
     if (segments.folder.empty()) {
         segments.folder = core::temporarySibling(target);
@@ -323,8 +403,7 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
                                    nullptr, nullptr));
     if (!impl->sws) {
         return fail(ErrorCode::UnsupportedFormat,
-                    fmt::format("Cannot convert RGB frames to {} for '{}'. Choose another "
-                                "--pix-fmt.",
+                    fmt::format("Cannot convert RGB frames to {} for '{}'.",
                                 av_get_pix_fmt_name(format), target.string()));
     }
     // The same matrix and range the source was read with, so colours round-trip unchanged.
@@ -332,18 +411,6 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     sws_setColorspaceDetails(impl->sws.get(), coefficients, 1, coefficients,
                              config.range == AVCOL_RANGE_JPEG ? 1 : 0, 0, 1 << 16, 1 << 16);
 
-    AVFrame& f = *impl->frame;
-    f.format = format;
-    f.width = outWidth;
-    f.height = outHeight;
-    f.color_primaries = config.primaries;
-    f.color_trc = config.transfer;
-    f.colorspace = config.matrix;
-    f.color_range = config.range;
-    if (const int rc = av_frame_get_buffer(&f, 0); rc < 0) {
-        return fail(ErrorCode::OutOfMemory, fmt::format("Out of memory for a {}x{} frame of '{}'.",
-                                                        outWidth, outHeight, target.string()));
-    }
     log->debug("Writing '{}': {} {}x{} {} in {}, segments in '{}'", target.string(), codec->name,
                outWidth, outHeight, av_get_pix_fmt_name(format), container->name,
                impl->segments.folder.string());
@@ -385,6 +452,7 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
     if (const int rc = avcodec_send_frame(d.encoder.get(), d.frame.get()); rc < 0) {
         return d.encoderError(rc, "encode a frame for");
     }
+    ++d.encoderFrames;
     ++d.current.frames;
     d.current.lastPts = frame.pts;
     d.lastPts = frame.pts;
@@ -406,8 +474,10 @@ core::Result<fs::path> VideoWriter::finish(bool complete, const fs::path& finalP
     // A finished frame lasts until the next one; the copied streams stop at the same point.
     const double until = complete ? std::numeric_limits<double>::infinity()
                                   : static_cast<double>(d.lastPts) * av_q2d(d.config.timeBase);
-    const fs::path temporary = core::temporarySibling(finalPath);
-    auto joined = joinSegments({d.closed, d.target, temporary, d.sourceFile, d.options, until});
+    // The container is put together inside the segment folder, which a later run with the same
+    // segments cleans up whatever happened to this one; the rename moves it out in one step.
+    const fs::path temporary = d.segments.folder / ("joined" + d.target.extension().string());
+    auto joined = joinSegments({d.closed, d.target, temporary, d.sourceFile, d.plan, until});
     if (!joined) {
         std::error_code ignored;
         fs::remove(temporary, ignored);

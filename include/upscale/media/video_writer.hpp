@@ -1,7 +1,8 @@
 #pragma once
 // Video out: encodes frames as they arrive (nothing accumulates), keeps the source's timestamps
-// and colour properties, and copies the source's audio, subtitle and attachment streams when
-// the output container can hold them.
+// and colour properties, and keeps the source's other streams and chapters: copied when the
+// output container holds them, converted when it does not, left out with a warning when
+// neither is possible.
 
 #include <cstdint>
 #include <filesystem>
@@ -73,9 +74,14 @@ class VideoWriter {
 public:
     /// Opens the output: the container from the target's extension, the encoder from options,
     /// frames of width x height in RGB of the source's depth, timestamps in source.timeBase.
-    /// Other streams of `sourceFile` are copied as options allow; a stream the container cannot
-    /// hold is skipped with one warning. Errors: InvalidArgument (a codec the container cannot
-    /// hold, an unknown pixel format), Io (the file cannot be created).
+    /// Everything that could fail the join is settled here, before the first frame: one frame
+    /// is encoded and the encoder closed; each other stream of `sourceFile` that options allow
+    /// is planned as copied, converted (audio to AAC, Opus or FLAC, text subtitles to the
+    /// container's text format, cover art to a Matroska attachment) or left out, with one
+    /// warning for each conversion or loss; chapters are kept; and the muxer writes a trial
+    /// header with exactly those streams. Errors: InvalidArgument (a codec the container
+    /// cannot hold, an unknown pixel format, settings the encoder refuses), UnsupportedFormat
+    /// (the muxer refuses the planned streams), Io (the folder cannot be created).
     [[nodiscard]] static core::Result<std::unique_ptr<VideoWriter>> create(
         const std::filesystem::path& target, const std::filesystem::path& sourceFile,
         const VideoProbe& source, int width, int height, const VideoWriteOptions& options,
