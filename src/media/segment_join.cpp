@@ -112,6 +112,7 @@ core::Result<void> joinSegments(const JoinRequest& request) {
     if (header.frameRate.num > 0) {
         stream->avg_frame_rate = header.frameRate;
     }
+    applyVideoMetadata(request.metadata, *stream);
     auto copier = StreamCopier::open(request.sourceFile, *output, stream, request.options);
     if (!copier) {
         return fail(copier.error());

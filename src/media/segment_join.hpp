@@ -7,6 +7,7 @@
 
 #include "upscale/core/error.hpp"
 #include "upscale/media/video_writer.hpp"
+#include "video_metadata.hpp"
 
 namespace upscale::media {
 
@@ -17,6 +18,7 @@ struct JoinRequest {
     std::filesystem::path sourceFile;             ///< the other streams come from here
     VideoWriteOptions options;
     double untilSeconds = 0.0;  ///< the other streams are copied up to this time
+    VideoMetadata metadata;     ///< what the source's video stream says beyond the pixels
 };
 
 /// Writes the segments' packets with the source's timestamps. Decode timestamps are assigned

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "upscale/core/logging.hpp"
+#include "video_metadata.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -104,6 +105,9 @@ core::Result<std::unique_ptr<StreamCopier>> StreamCopier::open(const fs::path& s
         av_dict_set(&video->metadata, "encoder", nullptr, 0);
         video->disposition = sourceVideo->disposition;
         copyDisplayMatrix(sourceVideo, video);
+        // The video starts at its first frame; the other streams move with it.
+        copier->m_offset =
+            av_rescale_q(streamStart(*sourceVideo), sourceVideo->time_base, AV_TIME_BASE_Q);
     }
 
     auto log = core::logger("media");
@@ -173,6 +177,13 @@ core::Result<void> StreamCopier::copyUntil(double seconds) {
                 continue;
             }
             m_hasPending = true;
+            const AVRational base = m_input->streams[m_pending->stream_index]->time_base;
+            const std::int64_t shift = av_rescale_q(m_offset, AV_TIME_BASE_Q, base);
+            for (std::int64_t* ts : {&m_pending->pts, &m_pending->dts}) {
+                if (*ts != AV_NOPTS_VALUE) {
+                    *ts -= shift;
+                }
+            }
         }
         const AVStream* in = m_input->streams[m_pending->stream_index];
         const std::int64_t ts = m_pending->dts != AV_NOPTS_VALUE ? m_pending->dts : m_pending->pts;
