@@ -112,11 +112,11 @@ core::Result<void> joinSegments(const JoinRequest& request) {
     if (header.frameRate.num > 0) {
         stream->avg_frame_rate = header.frameRate;
     }
-    applyVideoMetadata(request.metadata, *stream);
     auto copier = StreamCopier::open(request.sourceFile, *output, stream, request.options);
     if (!copier) {
         return fail(copier.error());
     }
+    applyVideoMetadata(request.metadata, *stream);
     if ((output->oformat->flags & AVFMT_NOFILE) == 0) {
         if (const int rc = avio_open(&output->pb, request.writeTo.c_str(), AVIO_FLAG_WRITE);
             rc < 0) {

@@ -105,9 +105,8 @@ core::Result<std::unique_ptr<StreamCopier>> StreamCopier::open(const fs::path& s
         av_dict_set(&video->metadata, "encoder", nullptr, 0);
         video->disposition = sourceVideo->disposition;
         copyDisplayMatrix(sourceVideo, video);
-        // The video starts at its first frame; the other streams move with it.
-        copier->m_offset =
-            av_rescale_q(streamStart(*sourceVideo), sourceVideo->time_base, AV_TIME_BASE_Q);
+        // The other streams move with the video (see timelineOffset).
+        copier->m_offset = timelineOffset(input, videoIndex);
     }
 
     auto log = core::logger("media");

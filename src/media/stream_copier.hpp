@@ -49,7 +49,7 @@ private:
     /// The error that stops the job for a failed write (a full disk, an I/O error), or nothing
     /// for a packet the muxer refused, which is skipped with a warning.
     [[nodiscard]] std::optional<core::Error> writeFailure(int rc) const;
-    /// The source video's start (AV_TIME_BASE units), taken off every copied packet's time.
+    /// The source's timeline offset (AV_TIME_BASE units), taken off every copied packet's time.
     std::int64_t m_offset = 0;
     bool m_hasPending = false;
     bool m_done = false;

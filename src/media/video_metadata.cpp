@@ -1,5 +1,6 @@
 #include "video_metadata.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string_view>
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 
 extern "C" {
+#include <libavutil/display.h>
 #include <libavutil/mastering_display_metadata.h>
 }
 
@@ -163,10 +165,40 @@ void applyVideoMetadata(const VideoMetadata& meta, AVStream& stream) {
             std::memcpy(copy, bytes.data(), bytes.size());
         }
     }
+    if (meta.picturesTurned) {
+        constexpr std::size_t kSize = 9 * sizeof(std::int32_t);
+        if (auto* matrix = reinterpret_cast<std::int32_t*>(
+                av_stream_new_side_data(&stream, AV_PKT_DATA_DISPLAYMATRIX, kSize))) {
+            av_display_rotation_set(matrix, 0.0);
+        }
+    }
 }
 
-std::int64_t streamStart(const AVStream& stream) {
-    return stream.start_time != AV_NOPTS_VALUE ? stream.start_time : 0;
+std::int64_t timelineOffset(const AVFormatContext& input, int videoIndex) {
+    if (videoIndex < 0) {
+        return 0;
+    }
+    auto startOf = [&](unsigned i) {
+        const AVStream* st = input.streams[i];
+        return st->start_time == AV_NOPTS_VALUE
+                   ? AV_NOPTS_VALUE
+                   : av_rescale_q(st->start_time, st->time_base, AV_TIME_BASE_Q);
+    };
+    const std::int64_t video = startOf(static_cast<unsigned>(videoIndex));
+    if (video == AV_NOPTS_VALUE) {
+        return 0;
+    }
+    std::int64_t earliest = video;
+    for (unsigned i = 0; i < input.nb_streams; ++i) {
+        const AVMediaType type = input.streams[i]->codecpar->codec_type;
+        if (type != AVMEDIA_TYPE_AUDIO && type != AVMEDIA_TYPE_SUBTITLE) {
+            continue;
+        }
+        if (const std::int64_t start = startOf(i); start != AV_NOPTS_VALUE) {
+            earliest = std::min(earliest, start);
+        }
+    }
+    return video < 0 || earliest > 0 ? earliest : 0;
 }
 
 bool holdsDisplayMatrix(const AVOutputFormat& container) {

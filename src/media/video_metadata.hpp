@@ -22,6 +22,7 @@ struct VideoMetadata {
     bool hdr10Plus = false;    ///< per-frame HDR10+ metadata (SMPTE ST 2094-40)
     bool dolbyVision = false;  ///< a Dolby Vision configuration or RPU
     double rotation = 0.0;     ///< counter-clockwise degrees, from the display matrix
+    bool picturesTurned = false;  ///< the writer turned the pictures: the output has no rotation
 
     /// True for a source whose pictures are two interlaced fields.
     [[nodiscard]] bool interlaced() const {
@@ -39,13 +40,17 @@ struct VideoMetadata {
 void reportMetadataLosses(const VideoMetadata& meta, const std::filesystem::path& source,
                           const std::filesystem::path& target);
 
-/// Gives the output video stream the source's pixel aspect ratio, field order and side data.
+/// Gives the output video stream the source's pixel aspect ratio, field order and side data, and
+/// an upright display matrix when the pictures were turned (after the source's was copied).
 void applyVideoMetadata(const VideoMetadata& meta, AVStream& stream);
 
-/// The time of a stream's first frame in its time base (0 when unknown). The reader counts
-/// frame times from it and the copied streams are moved by the same amount, so that the output
-/// starts at its first frame and stays in sync.
-[[nodiscard]] std::int64_t streamStart(const AVStream& stream);
+/// How far every time of the source is moved back (AV_TIME_BASE units): the earliest start of its
+/// video, audio and subtitle streams when the video would otherwise start before zero (wrapped or
+/// negative MPEG-TS times) or every stream starts late (no empty lead-in), else 0, so that a
+/// small negative audio start owed to the codec (Opus pre-skip, AAC priming) stays as it is. The
+/// reader takes it off every frame time and the copied streams are moved by the same amount, so
+/// the streams stay in sync.
+[[nodiscard]] std::int64_t timelineOffset(const AVFormatContext& input, int videoIndex);
 
 /// True for containers that store a display matrix (MP4, MOV); elsewhere the pictures are turned.
 [[nodiscard]] bool holdsDisplayMatrix(const AVOutputFormat& container);

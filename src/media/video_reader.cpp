@@ -164,7 +164,7 @@ struct VideoReader::Impl {
     ff::SwsPtr sws;
     int swsWidth = 0, swsHeight = 0, swsFormat = -1;
     int streamIndex = -1;
-    std::int64_t start = 0;  ///< the stream's first time, taken off every frame's
+    std::int64_t start = 0;  ///< the timeline offset in the stream's time base, off every frame
     VideoProbe probe;
     bool flushing = false;
     bool finished = false;
@@ -277,7 +277,8 @@ core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& pat
     impl->streamIndex = opened->second;
     impl->probe = describe(impl->format.get(), impl->streamIndex);
     const AVStream* st = impl->format->streams[impl->streamIndex];
-    impl->start = streamStart(*st);
+    impl->start = av_rescale_q(timelineOffset(*impl->format, impl->streamIndex), AV_TIME_BASE_Q,
+                               st->time_base);
     const AVCodec* decoder = avcodec_find_decoder(st->codecpar->codec_id);
     if (decoder == nullptr) {
         return fail(ErrorCode::UnsupportedFormat,

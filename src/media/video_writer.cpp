@@ -273,6 +273,7 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     if (!holdsDisplayMatrix(*container)) {
         // The container has no place for the rotation: the pictures are turned instead.
         impl->turns = clockwiseQuarterTurns(impl->metadata.rotation);
+        impl->metadata.picturesTurned = impl->turns != 0;
     }
     if (impl->turns % 2 == 1) {
         std::swap(width, height);

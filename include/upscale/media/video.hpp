@@ -69,8 +69,9 @@ struct VideoProbe {
 /// One decoded frame, converted to RGB with the source's colour matrix and range.
 struct VideoFrame {
     core::Image image;
-    /// Presentation timestamp in VideoProbe::timeBase units, counted from the stream's start (so
-    /// a stream that starts late, or with timestamps that wrapped or are negative, starts at 0).
+    /// Presentation timestamp in VideoProbe::timeBase units: the source's, moved back when the
+    /// source starts late or its video before zero (wrapped or negative MPEG-TS times), so that
+    /// the earliest stream starts at 0.
     std::int64_t pts = 0;
     std::int64_t index = 0;  ///< 0-based position in presentation order
 };
