@@ -340,3 +340,19 @@ TEST_F(VideoKeep, ALateStartIsNotWrittenAsEmptyLeadInAndAudioStaysInSync) {
     const auto format = probeJson(out, "-show_format").value("format", nlohmann::json::object());
     EXPECT_LT(std::stod(format.value("duration", "99")), 3.0);
 }
+
+TEST_F(VideoKeep, TransparencyThatCannotBeKeptIsNamedOnce) {
+    const auto apng = m_dir / "half.png";
+    ASSERT_EQ(makeClip("-f lavfi -i color=c=red:size=32x24:rate=10 -frames:v 2 "
+                       "-vf format=rgba,colorchannelmixer=aa=0.5 -f apng",
+                       apng),
+              "");
+    rewrite(apng, m_dir / "half.mp4");
+    EXPECT_EQ(logged("half.png' has transparent areas"), 1) << m_logged.str();
+
+    // A GIF decodes with an alpha channel, but one that is opaque everywhere says nothing.
+    const auto gif = m_dir / "opaque.gif";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 2", gif), "");
+    rewrite(gif, m_dir / "opaque.mp4");
+    EXPECT_EQ(logged("transparent"), 1) << m_logged.str();
+}
