@@ -97,10 +97,14 @@ int openInput(const char* path, InputPtr& out) {
     return 0;
 }
 
+AVColorSpace untaggedMatrix(int width, int height) {
+    // Untagged material follows the convention players use: BT.709 for HD, else BT.601.
+    return (width >= 1280 || height > 576) ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M;
+}
+
 const int* swsCoefficients(AVColorSpace space, int width, int height) {
     if (space == AVCOL_SPC_UNSPECIFIED) {
-        // Untagged material follows the convention players use: BT.709 for HD, else BT.601.
-        space = (width >= 1280 || height > 576) ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M;
+        space = untaggedMatrix(width, height);
     }
     return sws_getCoefficients(static_cast<int>(space));
 }

@@ -74,7 +74,11 @@ void bridgeLog();
 /// failure (0 on success).
 [[nodiscard]] int openInput(const char* path, InputPtr& out);
 
-/// The SWS_CS_* coefficients for a colour matrix (BT.601 when untagged).
+/// The matrix players assume for an untagged YUV picture of this size: BT.709 for HD, else
+/// BT.601.
+[[nodiscard]] AVColorSpace untaggedMatrix(int width, int height);
+
+/// The SWS_CS_* coefficients for a colour matrix (untaggedMatrix() when untagged).
 [[nodiscard]] const int* swsCoefficients(AVColorSpace space, int width, int height);
 
 /// The plain layout of a deprecated full-range "J" format (yuvj420p -> yuv420p); the range is

@@ -141,6 +141,7 @@ core::Result<void> joinSegments(const JoinRequest& request) {
     ff::OutputPtr output = std::move(opened->output);
     AVStream* stream = opened->video;
     auto& copier = opened->copier;
+    applyVideoMetadata(request.metadata, *stream);
     if ((output->oformat->flags & AVFMT_NOFILE) == 0) {
         if (const int rc = avio_open(&output->pb, request.writeTo.c_str(), AVIO_FLAG_WRITE);
             rc < 0) {

@@ -8,6 +8,7 @@
 #include "segment_file.hpp"
 #include "stream_plan.hpp"
 #include "upscale/core/error.hpp"
+#include "video_metadata.hpp"
 
 namespace upscale::media {
 
@@ -18,6 +19,7 @@ struct JoinRequest {
     std::filesystem::path sourceFile;             ///< the other streams come from here
     StreamPlan plan;                              ///< what becomes of the other streams
     double untilSeconds = 0.0;  ///< the other streams are copied up to this time
+    VideoMetadata metadata;     ///< what the source's video stream says beyond the pixels
 };
 
 /// Writes the segments' packets with the source's timestamps. Decode timestamps are assigned

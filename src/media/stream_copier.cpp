@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "upscale/core/logging.hpp"
+#include "video_metadata.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -111,6 +112,8 @@ core::Result<std::unique_ptr<StreamCopier>> StreamCopier::open(const fs::path& s
         av_dict_set(&video->metadata, "encoder", nullptr, 0);
         video->disposition = sourceVideo->disposition;
         copyDisplayMatrix(sourceVideo, video);
+        // The other streams move with the video (see timelineOffset).
+        copier->m_offset = timelineOffset(input, videoIndex);
     }
     for (unsigned i = 0; i < input.nb_streams; ++i) {
         input.streams[i]->discard = AVDISCARD_ALL;
@@ -210,6 +213,13 @@ core::Result<void> StreamCopier::copyUntil(double seconds) {
                 continue;
             }
             m_hasPending = true;
+            const AVRational base = m_input->streams[m_pending->stream_index]->time_base;
+            const std::int64_t shift = av_rescale_q(m_offset, AV_TIME_BASE_Q, base);
+            for (std::int64_t* ts : {&m_pending->pts, &m_pending->dts}) {
+                if (*ts != AV_NOPTS_VALUE) {
+                    *ts -= shift;
+                }
+            }
         }
         const AVStream* in = m_input->streams[m_pending->stream_index];
         const std::int64_t ts = m_pending->dts != AV_NOPTS_VALUE ? m_pending->dts : m_pending->pts;

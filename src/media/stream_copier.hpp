@@ -47,6 +47,8 @@ private:
     /// an Opus track's codec delay off every timestamp, and its writer does not add it.
     std::map<int, std::int64_t> m_codecDelay;
     ff::PacketPtr m_pending{av_packet_alloc()};
+    /// The source's timeline offset (AV_TIME_BASE units), taken off every copied packet's time.
+    std::int64_t m_offset = 0;
     bool m_hasPending = false;
     bool m_done = false;
 };

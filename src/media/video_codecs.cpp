@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -58,16 +59,53 @@ bool supports(const AVCodec* codec, AVPixelFormat format) {
     return false;
 }
 
-/// The encoder's format closest to a source format it cannot write. RGB and palette sources (GIF)
-/// get 4:2:0, which every player plays; ProRes gets its usual 4:2:2 10-bit.
-AVPixelFormat fallbackFormat(const AVCodec* codec, AVPixelFormat source) {
+namespace {
+
+bool isRgb(const AVPixFmtDescriptor* desc) {
+    return desc != nullptr && (desc->flags & AV_PIX_FMT_FLAG_RGB) != 0;
+}
+
+}  // namespace
+
+int bitsPerSample(AVPixelFormat format) {
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
+    return desc != nullptr ? desc->comp[0].depth : 8;
+}
+
+bool isRgbFormat(AVPixelFormat format) {
+    return isRgb(av_pix_fmt_desc_get(format));
+}
+
+const AVCodec* encoderForSource(const AVCodec* codec, bool rgbVideo) {
+    if (std::string_view(codec->name) == "libx264" && rgbVideo) {
+        if (const AVCodec* rgb = avcodec_find_encoder_by_name("libx264rgb")) {
+            return rgb;
+        }
+    }
+    return codec;
+}
+
+AVPixelFormat fallbackFormat(const AVCodec* codec, AVPixelFormat source, bool rgbVideo) {
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(source);
     const bool deep = desc != nullptr && desc->comp[0].depth > 8;
-    const bool yuv = desc != nullptr &&
-                     (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) == 0 &&
+    const bool rgb = isRgb(desc);
+    const bool yuv = desc != nullptr && !rgb && (desc->flags & AV_PIX_FMT_FLAG_PAL) == 0 &&
                      desc->nb_components >= 3;
-    if (codec->id == AV_CODEC_ID_PRORES && supports(codec, AV_PIX_FMT_YUV422P10)) {
-        return AV_PIX_FMT_YUV422P10;
+    if (codec->id == AV_CODEC_ID_PRORES) {
+        // ProRes 4444 for RGB and full-chroma sources, else the usual 4:2:2 10-bit.
+        const bool fullChroma = rgb || (yuv && desc->log2_chroma_w == 0 && desc->log2_chroma_h == 0);
+        const AVPixelFormat prores = fullChroma ? AV_PIX_FMT_YUV444P10 : AV_PIX_FMT_YUV422P10;
+        if (supports(codec, prores)) {
+            return prores;
+        }
+    }
+    if (rgb && rgbVideo && codec->pix_fmts != nullptr) {
+        // An RGB source stays RGB where the encoder has an RGB layout (FFV1, x264rgb, x265).
+        const AVPixelFormat best =
+            avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, source, 0, nullptr);
+        if (isRgbFormat(best)) {
+            return best;
+        }
     }
     if (!yuv) {
         const AVPixelFormat plain = deep ? AV_PIX_FMT_YUV420P10 : AV_PIX_FMT_YUV420P;

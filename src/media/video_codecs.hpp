@@ -15,8 +15,21 @@ namespace upscale::media {
 /// True when the encoder can take frames of `format`.
 [[nodiscard]] bool supports(const AVCodec* codec, AVPixelFormat format);
 
-/// The encoder's format closest to a source format it cannot write. RGB and palette sources
-/// (GIF) get 4:2:0, which every player plays; ProRes gets its usual 4:2:2 10-bit.
-[[nodiscard]] AVPixelFormat fallbackFormat(const AVCodec* codec, AVPixelFormat source);
+/// The encoder's format closest to a source format it cannot write. RGB video (`rgbVideo`: a
+/// stream tagged with the RGB matrix, such as FFV1 RGB or x264rgb) stays RGB where the encoder
+/// has an RGB layout; other RGB and palette sources (GIF, APNG) get 4:2:0, which every player
+/// plays. ProRes gets 4:4:4 10-bit (4444) for RGB and full-chroma sources, else 4:2:2 10-bit.
+[[nodiscard]] AVPixelFormat fallbackFormat(const AVCodec* codec, AVPixelFormat source,
+                                           bool rgbVideo);
+
+/// The encoder to use: libx264rgb instead of libx264 for RGB video, so that it is written as
+/// RGB; otherwise `codec` itself.
+[[nodiscard]] const AVCodec* encoderForSource(const AVCodec* codec, bool rgbVideo);
+
+/// Bits per sample of a pixel format (8 when unknown).
+[[nodiscard]] int bitsPerSample(AVPixelFormat format);
+
+/// True for RGB layouts (packed or planar, gbrp included).
+[[nodiscard]] bool isRgbFormat(AVPixelFormat format);
 
 }  // namespace upscale::media

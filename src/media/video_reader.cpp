@@ -12,6 +12,7 @@ extern "C" {
 #include "upscale/core/logging.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video.hpp"
+#include "video_metadata.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -41,6 +42,11 @@ std::string nameOr(const char* name) {
 std::string typeName(AVMediaType type) {
     const char* name = av_get_media_type_string(type);
     return name != nullptr ? name : "data";
+}
+
+/// Animated WebP decoding came to FFmpeg with libavcodec 62 (FFmpeg 8).
+bool canDecodeAnimatedWebP() {
+    return avcodec_version() >= AV_VERSION_INT(62, 0, 0);
 }
 
 /// Fills a probe from an opened container and the index of its video stream.
@@ -109,6 +115,13 @@ core::Result<std::pair<ff::InputPtr, int>> openVideo(const fs::path& path,
         return fail(ErrorCode::NotFound,
                     fmt::format("Input file '{}' does not exist.", path.string()));
     }
+    if (animatedImageKind(path) == AnimatedImage::WebP && !canDecodeAnimatedWebP()) {
+        return fail(ErrorCode::UnsupportedFormat,
+                    fmt::format("'{}' is an animated WebP, which the FFmpeg libraries in use "
+                                "cannot decode (they read still WebP only). Convert it to GIF, "
+                                "APNG or a video file.",
+                                path.string()));
+    }
     ff::InputPtr ctx;
     if (const int rc = ff::openInput(path.c_str(), ctx); rc < 0) {
         return fail(ErrorCode::UnsupportedFormat,
@@ -167,6 +180,7 @@ struct VideoReader::Impl {
     ff::SwsPtr sws;
     int swsWidth = 0, swsHeight = 0, swsFormat = -1;
     int streamIndex = -1;
+    std::int64_t start = 0;  ///< the timeline offset in the stream's time base, off every frame
     VideoProbe probe;
     bool flushing = false;
     bool finished = false;
@@ -220,7 +234,9 @@ struct VideoReader::Impl {
                       dstStride.data());
         }
         std::int64_t pts = src.best_effort_timestamp;
-        if (pts == AV_NOPTS_VALUE) {
+        if (pts != AV_NOPTS_VALUE) {
+            pts -= start;
+        } else {
             const AVRational rate{probe.frameRate.num, probe.frameRate.den};
             const std::int64_t step =
                 rate.num > 0
@@ -277,6 +293,8 @@ core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& pat
     impl->streamIndex = opened->second;
     impl->probe = describe(impl->format.get(), impl->streamIndex);
     const AVStream* st = impl->format->streams[impl->streamIndex];
+    impl->start = av_rescale_q(timelineOffset(*impl->format, impl->streamIndex), AV_TIME_BASE_Q,
+                               st->time_base);
     const AVCodec* decoder = avcodec_find_decoder(st->codecpar->codec_id);
     if (decoder == nullptr) {
         return fail(ErrorCode::UnsupportedFormat,

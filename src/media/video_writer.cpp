@@ -19,6 +19,7 @@ extern "C" {
 #include "upscale/core/logging.hpp"
 #include "upscale/core/paths.hpp"
 #include "video_codecs.hpp"
+#include "video_metadata.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -52,6 +53,8 @@ struct EncoderConfig {
     AVColorTransferCharacteristic transfer = AVCOL_TRC_UNSPECIFIED;
     AVColorSpace matrix = AVCOL_SPC_UNSPECIFIED;
     AVColorRange range = AVCOL_RANGE_UNSPECIFIED;
+    AVRational sampleAspect{0, 1};
+    AVFieldOrder fieldOrder = AV_FIELD_UNKNOWN;
     int crf = -1;
     std::string preset;
 };
@@ -64,6 +67,9 @@ struct VideoWriter::Impl {
     bool ownFolder = false;  ///< the segment folder is ours to remove
     EncoderConfig config;
     StreamPlan plan;
+    VideoMetadata metadata;
+    int turns = 0;           ///< clockwise quarter turns given to each frame before encoding
+    core::Image turned;      ///< the turned frame, when turns != 0
     ff::CodecPtr encoder;  ///< the current segment's, or null between segments
     std::optional<SegmentFileWriter> file;
     SegmentInfo current;
@@ -96,6 +102,8 @@ struct VideoWriter::Impl {
         enc.color_trc = config.transfer;
         enc.colorspace = config.matrix;
         enc.color_range = config.range;
+        enc.sample_aspect_ratio = config.sampleAspect;
+        enc.field_order = config.fieldOrder;
         enc.thread_count = 0;
         // Parameter sets go in the stream header, once, for the segments to share.
         enc.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
@@ -277,6 +285,11 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     }
     const char* encoderName = encoderFor(options.codec, target);
     const AVCodec* codec = encoderName ? avcodec_find_encoder_by_name(encoderName) : nullptr;
+    const AVPixelFormat sourceFormat = ff::withoutJ(av_get_pix_fmt(source.pixelFormat.c_str()));
+    const bool rgbVideo = isRgbFormat(sourceFormat) && source.colorMatrix == "gbr";
+    if (codec != nullptr && options.pixelFormat.empty()) {
+        codec = encoderForSource(codec, rgbVideo);
+    }
     if (codec == nullptr) {
         return fail(ErrorCode::UnsupportedFormat,
                     fmt::format("The {} encoder is not available in this FFmpeg build, so '{}' "
@@ -293,7 +306,7 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
         return cannotHold();
     }
 
-    AVPixelFormat format = ff::withoutJ(av_get_pix_fmt(source.pixelFormat.c_str()));
+    AVPixelFormat format = sourceFormat;
     if (!options.pixelFormat.empty()) {
         format = av_get_pix_fmt(options.pixelFormat.c_str());
         if (!supports(codec, format)) {
@@ -303,7 +316,24 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
                                     codec->name, options.pixelFormat));
         }
     } else if (format == AV_PIX_FMT_NONE || !supports(codec, format)) {
-        format = fallbackFormat(codec, format);
+        format = fallbackFormat(codec, format, rgbVideo);
+        if (source.bitsPerComponent > bitsPerSample(format)) {
+            log->warn("'{}' has {} bits per sample; the {} encoder writes at most {}, so '{}' is "
+                      "written with {} bits per sample.",
+                      sourceFile.string(), source.bitsPerComponent, codec->name,
+                      bitsPerSample(format), target.string(), bitsPerSample(format));
+        }
+    }
+    impl->metadata = readVideoMetadata(sourceFile);
+    reportMetadataLosses(impl->metadata, sourceFile, target);
+    if (!holdsDisplayMatrix(*container)) {
+        // The container has no place for the rotation: the pictures are turned instead.
+        impl->turns = clockwiseQuarterTurns(impl->metadata.rotation);
+        impl->metadata.picturesTurned = impl->turns != 0;
+    }
+    if (impl->turns % 2 == 1) {
+        std::swap(width, height);
+        std::swap(impl->metadata.sampleAspect.num, impl->metadata.sampleAspect.den);
     }
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
     int outWidth = width, outHeight = height;
@@ -341,9 +371,25 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
         colourFromName(av_color_space_from_name, source.colorMatrix, AVCOL_SPC_UNSPECIFIED);
     config.range =
         colourFromName(av_color_range_from_name, source.colorRange, AVCOL_RANGE_UNSPECIFIED);
-    if (desc != nullptr && (desc->flags & AV_PIX_FMT_FLAG_RGB) != 0) {
+    if (isRgbFormat(format)) {
+        config.matrix = AVCOL_SPC_RGB;
         config.range = AVCOL_RANGE_JPEG;
+    } else if (isRgbFormat(sourceFormat) || config.matrix == AVCOL_SPC_RGB) {
+        // RGB written as YUV: a real YUV matrix, tagged, in the usual limited range.
+        config.matrix = AVCOL_SPC_BT709;
+        config.range = AVCOL_RANGE_MPEG;
+    } else if (codec->id == AV_CODEC_ID_PRORES) {
+        // ProRes holds limited-range samples only.
+        config.range = AVCOL_RANGE_MPEG;
     }
+    if (!isRgbFormat(format) && config.range != AVCOL_RANGE_UNSPECIFIED &&
+        config.matrix == AVCOL_SPC_UNSPECIFIED) {
+        // H.264 and MP4 store the range only beside a matrix: the one the frames are converted
+        // with is named, so that the range is kept.
+        config.matrix = ff::untaggedMatrix(width, height);
+    }
+    config.sampleAspect = impl->metadata.sampleAspect;
+    config.fieldOrder = impl->metadata.fieldOrder;
     config.crf = options.crf;
     config.preset = options.preset;
     AVFrame& f = *impl->frame;
@@ -373,7 +419,7 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     if (!tryJoin({{}, target, target, sourceFile, {}, all}, *header)) {
         return cannotHold();  // the lookup above is not the muxer's last word (AV1 in MOV)
     }
-    if (auto ok = tryJoin({{}, target, target, sourceFile, impl->plan, all}, *header); !ok) {
+    if (auto ok = tryJoin({{}, target, target, sourceFile, impl->plan, all, impl->metadata}, *header); !ok) {
         return fail(ok.error());
     }
 
@@ -444,9 +490,10 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
     if (const int rc = av_frame_make_writable(d.frame.get()); rc < 0) {
         return d.encoderError(rc, "prepare a frame for");
     }
-    const std::array<const std::uint8_t*, 4> src{image.row(0), nullptr, nullptr, nullptr};
-    const std::array<int, 4> stride{static_cast<int>(image.rowBytes()), 0, 0, 0};
-    sws_scale(d.sws.get(), src.data(), stride.data(), 0, image.height(), d.frame->data,
+    const core::Image& shown = d.turns == 0 ? image : turnClockwise(image, d.turns, d.turned);
+    const std::array<const std::uint8_t*, 4> src{shown.row(0), nullptr, nullptr, nullptr};
+    const std::array<int, 4> stride{static_cast<int>(shown.rowBytes()), 0, 0, 0};
+    sws_scale(d.sws.get(), src.data(), stride.data(), 0, shown.height(), d.frame->data,
               d.frame->linesize);
     d.frame->pts = frame.pts;
     if (const int rc = avcodec_send_frame(d.encoder.get(), d.frame.get()); rc < 0) {
@@ -477,7 +524,7 @@ core::Result<fs::path> VideoWriter::finish(bool complete, const fs::path& finalP
     // The container is put together inside the segment folder, which a later run with the same
     // segments cleans up whatever happened to this one; the rename moves it out in one step.
     const fs::path temporary = d.segments.folder / ("joined" + d.target.extension().string());
-    auto joined = joinSegments({d.closed, d.target, temporary, d.sourceFile, d.plan, until});
+    auto joined = joinSegments({d.closed, d.target, temporary, d.sourceFile, d.plan, until, d.metadata});
     if (!joined) {
         std::error_code ignored;
         fs::remove(temporary, ignored);

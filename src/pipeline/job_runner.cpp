@@ -240,7 +240,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
             m_onEvent(skipped);
             continue;
         }
-        if (media::hasVideoExtension(item.input)) {
+        if (media::isVideoInput(item.input)) {
             // A video is written batch by batch as it goes; the images before it finish first
             // so that files and events stay in queue order.
             while (!inFlight.empty()) {

@@ -73,7 +73,7 @@ std::string outputFileName(const std::filesystem::path& input, double scale,
                            const std::string& format, const std::string& namePattern,
                            const std::string& modelName) {
     std::string ext = format.empty() ? input.extension().string() : "." + format;
-    if (format.empty() && media::hasVideoExtension(input) &&
+    if (format.empty() && media::isVideoInput(input) &&
         !media::hasVideoOutputExtension(input)) {
         // GIF, AVI, MPEG-TS...: the upscaled video goes into the most widely played container.
         ext = ".mp4";

@@ -357,6 +357,43 @@ TEST_F(VideoJob, AnimatedGifBecomesAnMp4Video) {
     EXPECT_EQ(frameTimes(out), frameTimes(gif));
 }
 
+TEST_F(VideoJob, AnimatedPngIsAVideoWithItsFrameTiming) {
+    // Four frames of 0.1, 0.3, 0.1 and 0.2 s.
+    const auto apng = m_dir / "anim.png";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 4 "
+                       "-vf setpts='(N*N+N)/10/TB' -fps_mode passthrough -plays 0 -f apng",
+                       apng),
+              "");
+    ASSERT_EQ(frameTimes(apng).size(), 4U);
+    const auto r = run(settings(apng));
+    EXPECT_EQ(r.summary.succeeded, 1) << r.log;
+    EXPECT_FALSE(fs::exists(m_dir / "anim_x2.png"));
+    const auto out = m_dir / "anim_x2.mp4";
+    EXPECT_EQ(videoStream(out).value("width", 0), 64);
+    EXPECT_EQ(frameTimes(out), frameTimes(apng));
+
+    // A still PNG is still an image.
+    const auto still = m_dir / "still.png";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 1", still), "");
+    EXPECT_EQ(run(settings(still)).summary.succeeded, 1);
+    EXPECT_TRUE(fs::exists(m_dir / "still_x2.png"));
+}
+
+TEST_F(VideoJob, AnimatedWebPIsNamedForWhatItIs) {
+    UPSCALE_REQUIRE_ENCODERS("libwebp_anim");
+    const auto webp = m_dir / "anim.webp";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 3 -c:v libwebp_anim "
+                       "-loop 0",
+                       webp),
+              "");
+    const auto r = run(settings(webp));
+    const auto failed = ofKind(r, core::EventKind::ItemFailed);
+    ASSERT_EQ(failed.size(), 1U) << r.log;
+    EXPECT_NE(failed[0].error->message.find("is an animated WebP"), std::string::npos)
+        << failed[0].error->message;
+    EXPECT_EQ(failed[0].error->message.find("truncated"), std::string::npos);
+}
+
 TEST_F(VideoJob, ResumedFramesOutWritesOnlyTheFramesThatAreMissing) {
     const auto clip = m_dir / "clip.mp4";
     ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 6 -c:v libx264", clip),

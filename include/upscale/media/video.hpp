@@ -21,6 +21,14 @@ namespace upscale::media {
 /// True when the path's extension is one of videoExtensions() (any case).
 [[nodiscard]] bool hasVideoExtension(const std::filesystem::path& path);
 
+enum class AnimatedImage { None, Png, WebP };
+/// An animated PNG (APNG) or animated WebP, recognised by its content; None for still images,
+/// other files and files that cannot be read.
+[[nodiscard]] AnimatedImage animatedImageKind(const std::filesystem::path& path);
+/// True for what the pipeline treats as a video: a video extension (animated GIF included), or
+/// an animated PNG or WebP.
+[[nodiscard]] bool isVideoInput(const std::filesystem::path& path);
+
 struct Rational {
     int num = 0;
     int den = 1;
@@ -61,7 +69,10 @@ struct VideoProbe {
 /// One decoded frame, converted to RGB with the source's colour matrix and range.
 struct VideoFrame {
     core::Image image;
-    std::int64_t pts = 0;    ///< presentation timestamp in VideoProbe::timeBase units
+    /// Presentation timestamp in VideoProbe::timeBase units: the source's, moved back when the
+    /// source starts late or its video before zero (wrapped or negative MPEG-TS times), so that
+    /// the earliest stream starts at 0.
+    std::int64_t pts = 0;
     std::int64_t index = 0;  ///< 0-based position in presentation order
 };
 
