@@ -120,14 +120,18 @@ std::string lower(std::string_view text) {
 }
 
 /// Buffers a network derives from its shape alone (window offsets, shift masks for the size it
-/// was trained at) or never reads in inference (a batch norm's update counter). Files keep
-/// them or not, in integer types; the networks recompute them.
+/// was trained at) or never reads in inference (a batch norm's update counter), and the counters
+/// a profiler (thop) leaves in some checkpoints. Files keep them or not, in integer or double
+/// types; the networks recompute what they need.
 StateDict dropDerivedBuffers(StateDict weights) {
-    constexpr std::array<std::string_view, 4> kDerived = {
-        ".num_batches_tracked", ".relative_position_index", ".attn_mask_0", ".attn_mask_1"};
+    constexpr std::array<std::string_view, 6> kDerived = {
+        "num_batches_tracked", "relative_position_index", "attn_mask_0", "attn_mask_1", "total_ops",
+        "total_params"};
     std::erase_if(weights, [&](const auto& item) {
-        return std::any_of(kDerived.begin(), kDerived.end(),
-                           [&](std::string_view suffix) { return item.first.ends_with(suffix); });
+        const std::string_view name = item.first;
+        const auto dot = name.rfind('.');
+        const std::string_view leaf = dot == std::string_view::npos ? name : name.substr(dot + 1);
+        return std::find(kDerived.begin(), kDerived.end(), leaf) != kDerived.end();
     });
     return weights;
 }

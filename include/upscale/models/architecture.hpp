@@ -57,7 +57,8 @@ struct ArchSpec {
 /// the original ESRGAN keys ("model.0", "model.1.sub.N.RDB1.conv1.0", ...) and BSRGAN keys
 /// ("RRDB_trunk.N", "trunk_conv", ...) to BasicSR's RRDBNet names ("conv_first",
 /// "body.N.rdb1.conv1", ...). Drops the buffers networks recompute from their shapes
-/// (".relative_position_index", ".attn_mask_0/1", ".num_batches_tracked").
+/// (".relative_position_index", ".attn_mask_0/1", ".num_batches_tracked") and profiler
+/// counters (".total_ops", ".total_params").
 [[nodiscard]] StateDict canonicalizeKeys(StateDict weights);
 
 /// Detects the architecture; UnsupportedFormat (listing a few keys and the supported
