@@ -3,7 +3,7 @@
 # ratio of their frames/s. Uses the release build's upscale-bench (built if missing) and a
 # Python with PyTorch (Debian's python3-torch here; set PYTHON for another).
 #   bench/compare_reference.sh [--width 256] [--height 256] [--frames 16] [--device cpu]
-#                              [--precision fp32] [--model realesr-animevideov3] [--tile N]
+#                              [--precision fp32] [--model realesr-animevideov3|PATH] [--tile N]
 # The engine runs whole frames by default (--tile 0 = its automatic tiles), as the reference does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,9 @@ trap 'rm -rf "$work"' EXIT
 "$bench" --model "$model" --width "$width" --height "$height" --frames "$frames" --batch 1 \
     --workers 1 --precision "$precision" --device "$device" --tile "$tile" \
     --dump-frames "$work/frames.raw" --json "$work/engine.json" >/dev/null
-"$python" bench/python_reference.py --model "models/$model.safetensors" --frames "$work/frames.raw" \
+reference_model=models/$model.safetensors
+[ -f "$model" ] && reference_model=$model
+"$python" bench/python_reference.py --model "$reference_model" --frames "$work/frames.raw" \
     --width "$width" --height "$height" --device "$device" --precision "$precision" \
     --threads "$(nproc)" > "$work/reference.json"
 "$python" - "$work/engine.json" "$work/reference.json" <<'PY'

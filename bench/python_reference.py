@@ -7,11 +7,15 @@ uint8 HWC array out.
         --width 256 --height 256 [--device cpu|cuda] [--precision fp32|fp16] [--compile]
 
 Prints one JSON object: frames, total_s, fps. Reads safetensors with the standard library and
-numpy only, and builds SRVGGNetCompact from torch.nn, so it needs nothing but PyTorch.
+numpy only, and builds SRVGGNetCompact from torch.nn, so it needs nothing but PyTorch. A model
+written by bench/make_bench_models.py (RealPLKSR, DAT, OmniSR) is built from the configuration
+in its metadata with the implementations in scripts/reference_archs/.
 """
 import argparse
 import json
+import os
 import struct
+import sys
 import time
 
 import numpy as np
@@ -60,8 +64,21 @@ class SRVGGNetCompact(nn.Module):
         return out + nn.functional.interpolate(x, scale_factor=self.scale, mode="nearest")
 
 
+def build_reference(tensors, bench_config):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+    from reference_archs import dat, omnisr, realplksr
+
+    spec = json.loads(bench_config)
+    make = {"realplksr": realplksr.RealPLKSR, "dat": dat.DAT, "omnisr": omnisr.OmniSR}[spec["arch"]]
+    model = make(**spec["config"])
+    model.load_state_dict(tensors, strict=False)  # buffers the file leaves out are derived
+    return model.eval()
+
+
 def build(path):
-    tensors, _ = read_safetensors(path)
+    tensors, meta = read_safetensors(path)
+    if "bench_config" in meta:
+        return build_reference(tensors, meta["bench_config"])
     first = tensors["body.0.weight"]
     num_feat, in_ch = first.shape[0], first.shape[1]
     last = max(int(k.split(".")[1]) for k in tensors)

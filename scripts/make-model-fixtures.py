@@ -200,8 +200,8 @@ def randomize(model, gain):
     return model
 
 
-def save_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
+def save_safetensors(path, tensors, metadata=None):
+    header, offset, blobs = ({"__metadata__": metadata} if metadata else {}), 0, []
     for name, t in tensors.items():
         data = t.detach().contiguous().to(torch.float32).numpy().tobytes()
         header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}

@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "upscale/core/logging.hpp"
+#include "upscale/models/architectures.hpp"
 #include "upscale/models/manifest.hpp"
 #include "upscale/models/model_file.hpp"
 
@@ -41,6 +42,13 @@ int runListModels(const Options& options) {
             if (!m.user) {
                 std::cout << fmt::format("    licence: {}\n    {}\n", m.licence, m.description);
             }
+        }
+    }
+    if (options.verbosity > 0) {
+        std::cout << "\nArchitectures read from model files:\n";
+        for (const auto& info : models::readableArchitectures()) {
+            std::cout << fmt::format("  {:<16} {}\n", models::architectureName(info.arch),
+                                     info.variants);
         }
     }
     return kExitOk;

@@ -62,4 +62,21 @@ void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64
 [[nodiscard]] std::optional<ArchSpec> detectSpan(const StateDict& weights);
 [[nodiscard]] ShapeMap spanTensors(const ArchSpec& spec);
 
+[[nodiscard]] std::optional<ArchSpec> detectRealPlksr(const StateDict& weights);
+[[nodiscard]] ShapeMap realPlksrTensors(const ArchSpec& spec);
+[[nodiscard]] double realPlksrFlops(const ArchSpec& spec);
+
+[[nodiscard]] std::optional<ArchSpec> detectDat(const StateDict& weights);
+[[nodiscard]] ShapeMap datTensors(const ArchSpec& spec);
+[[nodiscard]] double datFlops(const ArchSpec& spec);
+/// "DAT", "DAT-S", "DAT-2" or "DAT-light", and the whole description.
+[[nodiscard]] std::string datVariant(const ArchSpec& spec);
+[[nodiscard]] std::string datDescription(const ArchSpec& spec);
+
+[[nodiscard]] std::optional<ArchSpec> detectOmniSr(const StateDict& weights);
+[[nodiscard]] ShapeMap omniSrTensors(const ArchSpec& spec);
+[[nodiscard]] double omniSrFlops(const ArchSpec& spec);
+/// Channels of each group's ESA attention: a quarter of the features, at least 16.
+[[nodiscard]] int omniSrEsaChannels(int features);
+
 }  // namespace upscale::models::detail

@@ -20,9 +20,13 @@ namespace {
 constexpr std::string_view kCompactName = "SRVGGNetCompact";
 constexpr std::string_view kRrdbName = "RRDBNet";
 constexpr std::string_view kSpanName = "SPAN";
+constexpr std::string_view kRealPlksrName = "RealPLKSR";
+constexpr std::string_view kDatName = "DAT";
+constexpr std::string_view kOmniSrName = "OmniSR";
 constexpr std::string_view kSupported =
     "SRVGGNetCompact (Real-ESRGAN Compact), RRDBNet (ESRGAN and Real-ESRGAN, in BasicSR, "
-    "original ESRGAN or BSRGAN key style), SPAN";
+    "original ESRGAN or BSRGAN key style), SPAN, RealPLKSR, DAT (DAT, DAT-S, DAT-2, DAT-light), "
+    "OmniSR";
 constexpr std::size_t kProblemsShown = 5;
 
 }  // namespace
@@ -123,6 +127,23 @@ std::string lower(std::string_view text) {
     return out;
 }
 
+/// Buffers a network derives from its shape alone (window offsets, shift masks for the size it
+/// was trained at) or never reads in inference (a batch norm's update counter), and the counters
+/// a profiler (thop) leaves in some checkpoints. Files keep them or not, in integer or double
+/// types; the networks recompute what they need.
+StateDict dropDerivedBuffers(StateDict weights) {
+    constexpr std::array<std::string_view, 6> kDerived = {
+        "num_batches_tracked", "relative_position_index", "attn_mask_0", "attn_mask_1", "total_ops",
+        "total_params"};
+    std::erase_if(weights, [&](const auto& item) {
+        const std::string_view name = item.first;
+        const auto dot = name.rfind('.');
+        const std::string_view leaf = dot == std::string_view::npos ? name : name.substr(dot + 1);
+        return std::find(kDerived.begin(), kDerived.end(), leaf) != kDerived.end();
+    });
+    return weights;
+}
+
 std::optional<ArchSpec> detectCompact(const StateDict& weights) {
     const auto first = detail::shapeOf(weights, "body.0.weight", 4);
     if (!first || !detail::shapeOf(weights, "body.1.weight", 1)) {
@@ -171,6 +192,12 @@ std::string_view architectureName(Architecture arch) {
             return kRrdbName;
         case Architecture::SPAN:
             return kSpanName;
+        case Architecture::RealPLKSR:
+            return kRealPlksrName;
+        case Architecture::DAT:
+            return kDatName;
+        case Architecture::OmniSR:
+            return kOmniSrName;
     }
     return "unknown";
 }
@@ -190,6 +217,32 @@ std::int64_t peakActivationsPerPixel(const ArchSpec& spec) {
         case Architecture::SPAN:
             // The features kept for the final concatenation (4F) plus a block's working set.
             return 8 * f;
+        case Architecture::RealPLKSR: {
+            // A block's input, its doubled mixer and output (5F), then the sub-pixel head, and
+            // DySample's offsets, sampling grid and samples at the output resolution.
+            const std::int64_t shuffled = std::int64_t{spec.inChannels} * spec.scale * spec.scale;
+            const std::int64_t offsets =
+                2LL * spec.realplksr.dysampleGroups * spec.scale * spec.scale;
+            return 5 * f + 2 * shuffled + (spec.realplksr.dysample ? 3 * offsets + shuffled : 0);
+        }
+        case Architecture::DAT: {
+            // A block's tokens, qkv (3F), the FFN's hidden layer, the windows' attention
+            // matrices (a window's tokens per token and head) and the upsampler's last stage.
+            const auto& p = spec.dat;
+            const std::int64_t window = std::int64_t{p.splitHeight} * p.splitWidth;
+            const int heads =
+                p.heads.empty() ? 1 : *std::max_element(p.heads.begin(), p.heads.end());
+            const std::int64_t s2 = std::int64_t{spec.scale} * spec.scale;
+            return 6 * f + 2 * std::int64_t{p.ffnHidden} + window * heads +
+                   s2 * (p.direct ? spec.outChannels : 2 * p.upsampleFeat);
+        }
+        case Architecture::OmniSR: {
+            // A block's input, qkv (3F) with its depthwise copy, a gated FFN's 4F, the
+            // windows' attention matrices (a window's tokens per token, 4 heads), the head.
+            const std::int64_t window = std::int64_t{spec.omnisr.window} * spec.omnisr.window;
+            const std::int64_t s2 = std::int64_t{spec.scale} * spec.scale;
+            return 8 * f + 4 * window + s2 * spec.outChannels;
+        }
     }
     return 6 * f;
 }
@@ -200,6 +253,10 @@ bool isFp16Safe(Architecture arch) {
         case Architecture::RRDBNet:  // residuals scaled by 0.2 keep the trunk small
         case Architecture::SPAN:     // inputs scaled to 0..255, still far below the FP16 limit
             return true;
+        case Architecture::RealPLKSR:  // group norm statistics of large features overflow FP16
+        case Architecture::DAT:        // attention logits and softmax sums overflow FP16
+        case Architecture::OmniSR:     // so do its attentions' logits
+            return false;
     }
     return false;
 }
@@ -215,6 +272,15 @@ core::Result<Architecture> architectureFromName(std::string_view name) {
     if (key == "span") {
         return Architecture::SPAN;
     }
+    if (key == "realplksr" || key == "plksr") {
+        return Architecture::RealPLKSR;
+    }
+    if (key == "dat" || key == "dat2" || key == "dat-2" || key == "dat-s" || key == "dat-light") {
+        return Architecture::DAT;
+    }
+    if (key == "omnisr") {
+        return Architecture::OmniSR;
+    }
     return core::fail(core::ErrorCode::InvalidArgument,
                       fmt::format("Unknown architecture '{}'. Supported: {}.", name, kSupported));
 }
@@ -229,16 +295,31 @@ std::string ArchSpec::describe() const {
                                architectureName(arch), numFeat, numBlock, numGrow, scale);
         case Architecture::SPAN:
             return fmt::format("{} ({} features, {}x)", architectureName(arch), numFeat, scale);
+        case Architecture::RealPLKSR:
+            return fmt::format("{} ({} features, {} blocks, kernel {}{}{}{}, {}x)",
+                               architectureName(arch), numFeat, realplksr.numBlocks,
+                               realplksr.kernelSize, realplksr.attention ? "" : ", no attention",
+                               realplksr.layerNorm ? ", layer norm" : "",
+                               realplksr.dysample ? ", DySample" : "", scale);
+        case Architecture::DAT:
+            return detail::datDescription(*this);
+        case Architecture::OmniSR:
+            return fmt::format("{} ({} features, {} groups of {} blocks, window {}{}, {}x)",
+                               architectureName(arch), numFeat, omnisr.numGroups, omnisr.numBlocks,
+                               omnisr.window, omnisr.positionBias ? "" : ", no position bias",
+                               scale);
     }
     return std::string(architectureName(arch));
 }
 
 StateDict canonicalizeKeys(StateDict weights) {
-    return detail::renameEsrganKeys(detail::stripKeyPrefixes(std::move(weights)));
+    return detail::renameEsrganKeys(
+        detail::stripKeyPrefixes(dropDerivedBuffers(std::move(weights))));
 }
 
 core::Result<ArchSpec> detectArchitecture(const StateDict& weights, std::string_view source) {
-    for (const auto detect : {detectCompact, detail::detectRrdb, detail::detectSpan}) {
+    for (const auto detect : {detectCompact, detail::detectRrdb, detail::detectSpan,
+                              detail::detectRealPlksr, detail::detectDat, detail::detectOmniSr}) {
         if (auto spec = detect(weights)) {
             if (auto checked = detail::checkSpec(*spec, weights, source); !checked) {
                 return tl::unexpected(checked.error());
@@ -278,6 +359,12 @@ double flopsPerInputPixel(const ArchSpec& spec) {
             // conv_1, six blocks of three folded 3x3 convs, conv_2, the 1x1 conv_cat, the
             // upsampler.
             return conv3(in, f) + 19 * conv3(f, f) + 2.0 * 4 * f * f + conv3(f, out * s2);
+        case Architecture::RealPLKSR:
+            return detail::realPlksrFlops(spec);
+        case Architecture::DAT:
+            return detail::datFlops(spec);
+        case Architecture::OmniSR:
+            return detail::omniSrFlops(spec);
     }
     return 0.0;
 }
@@ -289,6 +376,15 @@ std::map<std::string, std::vector<std::int64_t>, std::less<>> expectedTensors(
     }
     if (spec.arch == Architecture::SPAN) {
         return detail::spanTensors(spec);
+    }
+    if (spec.arch == Architecture::RealPLKSR) {
+        return detail::realPlksrTensors(spec);
+    }
+    if (spec.arch == Architecture::DAT) {
+        return detail::datTensors(spec);
+    }
+    if (spec.arch == Architecture::OmniSR) {
+        return detail::omniSrTensors(spec);
     }
     detail::ShapeMap out;
     const std::int64_t f = spec.numFeat;

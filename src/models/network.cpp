@@ -6,6 +6,9 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include "compact.hpp"
+#include "dat.hpp"
+#include "omnisr.hpp"
+#include "realplksr.hpp"
 #include "rrdb.hpp"
 #include "span.hpp"
 
@@ -21,6 +24,12 @@ std::shared_ptr<Network> makeNetwork(const ArchSpec& spec) {
             return std::make_shared<RrdbNet>(spec);
         case Architecture::SPAN:
             return std::make_shared<SpanNet>(spec);
+        case Architecture::RealPLKSR:
+            return std::make_shared<RealPlksrNet>(spec);
+        case Architecture::DAT:
+            return std::make_shared<DatNet>(spec);
+        case Architecture::OmniSR:
+            return std::make_shared<OmniSrNet>(spec);
     }
     return nullptr;
 }

@@ -245,6 +245,13 @@ TEST_F(Cli, ListModelsShowsTheBundledModels) {
     EXPECT_NE(run.output.find("realesr-general-x4v3"), std::string::npos);
     EXPECT_NE(run.output.find("SRVGGNetCompact (64 features, 16 convs, 4x)"), std::string::npos)
         << run.output;
+    const auto archs = run.output.find("Architectures read from model files:\n");
+    ASSERT_NE(archs, std::string::npos) << run.output;
+    for (const char* line :
+         {"  RealPLKSR        group or layer norm", "  DAT              DAT, DAT-S, DAT-2",
+          "DAT-light", "  OmniSR           any width"}) {
+        EXPECT_NE(run.output.find(line, archs), std::string::npos) << line << "\n" << run.output;
+    }
 }
 
 TEST_F(Cli, ConvertTurnsAnNcnnModelIntoSafetensorsThatUpscales) {

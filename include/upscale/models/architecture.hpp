@@ -8,13 +8,16 @@
 #include <string_view>
 #include <vector>
 
+#include "upscale/models/dat_params.hpp"
+#include "upscale/models/omnisr_params.hpp"
+#include "upscale/models/realplksr_params.hpp"
 #include "upscale/models/state_dict.hpp"
 
 namespace upscale::models {
 
-enum class Architecture { Compact, RRDBNet, SPAN };
+enum class Architecture { Compact, RRDBNet, SPAN, RealPLKSR, DAT, OmniSR };
 
-/// "SRVGGNetCompact", "RRDBNet", "SPAN"
+/// "SRVGGNetCompact", "RRDBNet", "SPAN", "RealPLKSR", "DAT", "OmniSR"
 [[nodiscard]] std::string_view architectureName(Architecture arch);
 [[nodiscard]] core::Result<Architecture> architectureFromName(std::string_view name);
 
@@ -25,11 +28,14 @@ struct ArchSpec {
     int numFeat = 64;
     int numConv = 16;  ///< Compact: body convolutions between the first and the last
     int scale = 4;
-    int numBlock = 0;       ///< RRDBNet: residual-in-residual dense blocks
-    int numGrow = 0;        ///< RRDBNet: growth channels of each dense block
-    int numUpsample = 2;    ///< RRDBNet: nearest 2x upsampling convolutions (conv_up1, ...)
-    int unshuffle = 1;      ///< RRDBNet: pixel-unshuffle factor of the input (1, 2 or 4)
-    bool normalize = true;  ///< SPAN: subtract the RGB mean and scale by 255 first
+    int numBlock = 0;           ///< RRDBNet: residual-in-residual dense blocks
+    int numGrow = 0;            ///< RRDBNet: growth channels of each dense block
+    int numUpsample = 2;        ///< RRDBNet: nearest 2x upsampling convolutions (conv_up1, ...)
+    int unshuffle = 1;          ///< RRDBNet: pixel-unshuffle factor of the input (1, 2 or 4)
+    bool normalize = true;      ///< SPAN: subtract the RGB mean and scale by 255 first
+    RealPlksrParams realplksr;  ///< RealPLKSR only
+    DatParams dat;              ///< DAT only
+    OmniSrParams omnisr;        ///< OmniSR only
 
     /// "SRVGGNetCompact (64 features, 16 convs, 4x)", "RRDBNet (64 features, 23 blocks, 32
     /// growth, 4x)", "SPAN (48 features, 4x)"
@@ -43,14 +49,16 @@ struct ArchSpec {
 
 /// Whether the architecture runs in half precision without overflow or visible loss: its
 /// activations stay far below FP16's 65504 and it has no normalisation layers that need FP32
-/// accumulation. True for every architecture supported so far.
+/// accumulation. False for the ones with group norms or attention.
 [[nodiscard]] bool isFp16Safe(Architecture arch);
 
 /// Puts equivalent spellings of the same weights under one set of names: strips a "module." or
 /// "netG." prefix that every key has (left by multi-GPU training and GAN trainers), and renames
 /// the original ESRGAN keys ("model.0", "model.1.sub.N.RDB1.conv1.0", ...) and BSRGAN keys
 /// ("RRDB_trunk.N", "trunk_conv", ...) to BasicSR's RRDBNet names ("conv_first",
-/// "body.N.rdb1.conv1", ...).
+/// "body.N.rdb1.conv1", ...). Drops the buffers networks recompute from their shapes
+/// (".relative_position_index", ".attn_mask_0/1", ".num_batches_tracked") and profiler
+/// counters (".total_ops", ".total_params").
 [[nodiscard]] StateDict canonicalizeKeys(StateDict weights);
 
 /// Detects the architecture; UnsupportedFormat (listing a few keys and the supported
