@@ -102,12 +102,12 @@ TEST_F(FarmCli, TasksInAnyOrderTwiceOrKilledJoinToTheOneMachineResult) {
 
     const auto farmDir = m_dir / "farm";
     const auto out = m_dir / "out";
-    const auto plan = farm("plan " + m_inputs + " -o " + quoted(out) + " --farm-dir " +
+    const auto plan = upscaleStdout("farm plan " + m_inputs + " -o " + quoted(out) + " --farm-dir " +
                            quoted(farmDir) + " --images-per-task 1 -q " + kFarmJobOptions);
     ASSERT_EQ(plan.code, 0) << plan.output;
     // 4 segments of the video, then one task per image.
     EXPECT_EQ(plan.output, "6\n");
-    const auto json = farm("plan " + m_inputs + " -o " + quoted(out) + " --farm-dir " +
+    const auto json = upscaleStdout("farm plan " + m_inputs + " -o " + quoted(out) + " --farm-dir " +
                            quoted(farmDir) + " --images-per-task 1 -q --json " + kFarmJobOptions);
     ASSERT_EQ(json.code, 0) << json.output;
     EXPECT_NE(json.output.find(R"("tasks":6)"), std::string::npos) << json.output;

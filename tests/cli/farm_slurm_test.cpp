@@ -91,7 +91,7 @@ TEST_F(FarmSlurm, ArrayWithACancelledTaskResubmittedJoinsToTheOneMachineResult) 
 
     const auto farmDir = m_dir / "farm";
     const auto out = m_dir / "out";
-    const auto plan = upscaleCli("farm plan -q " + inputs + " -o " + quoted(out) +
+    const auto plan = upscaleStdout("farm plan " + inputs + " -o " + quoted(out) +
                                  " --farm-dir " + quoted(farmDir) + " --images-per-task 2 " +
                                  kFarmJobOptions);
     ASSERT_EQ(plan.code, 0) << plan.output;

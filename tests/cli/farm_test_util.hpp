@@ -19,6 +19,11 @@ inline CommandResult upscaleCli(const std::string& args) {
     return runCommand(upscaleCommand(args));
 }
 
+/// What the command prints on stdout alone (the log goes to stderr).
+inline CommandResult upscaleStdout(const std::string& args) {
+    return runCommand(std::string(UPSCALE_CLI_PATH) + " --device cpu " + args + " 2>/dev/null");
+}
+
 inline std::string fileBytes(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), {}};
