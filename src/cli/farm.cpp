@@ -72,7 +72,9 @@ int runCommand(const Options& options, const farm::Plan& loaded,
         if (worthRetrying(ran.error().code)) {
             return kExitRetry;
         }
-        return ran.error().code == core::ErrorCode::InvalidArgument ? kExitUsage : kExitFailed;
+        // A task the plan does not have is a usage error; every other failure is the task's.
+        const int task = options.farm.task;
+        return task < 0 || task >= static_cast<int>(plan.tasks.size()) ? kExitUsage : kExitFailed;
     }
     return kExitOk;
 }

@@ -13,6 +13,7 @@
 #include "upscale/engine/upscaler.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/pipeline/farm.hpp"
+#include "resume.hpp"
 #include "video_item.hpp"
 
 namespace upscale::pipeline::farm {
@@ -120,7 +121,10 @@ core::Result<JobSettings> settingsFromJson(const json& j) {
 json planToJson(const Plan& plan) {
     json outputs = json::array();
     for (const auto& o : plan.outputs) {
-        json out = {{"input", o.input.string()}, {"output", o.output.string()}, {"video", o.video}};
+        json out = {{"input", o.input.string()},
+                    {"input_identity", o.inputIdentity},
+                    {"output", o.output.string()},
+                    {"video", o.video}};
         if (o.video) {
             json segments = json::array();
             for (const auto& s : o.segments) {
@@ -163,6 +167,7 @@ core::Result<Plan> planFromJson(const json& j) {
     for (const auto& o : j.at("outputs")) {
         PlannedOutput out;
         out.input = o.at("input").get<std::string>();
+        out.inputIdentity = o.at("input_identity").get<std::string>();
         out.output = o.at("output").get<std::string>();
         out.video = o.at("video").get<bool>();
         if (out.video) {
@@ -291,7 +296,7 @@ core::Result<Plan> makePlan(const JobSettings& settings, int imagesPerTask) {
                                     "output, or plan the job to overwrite it.",
                                     item.output.string()));
         }
-        PlannedOutput out{item.input, item.output};
+        PlannedOutput out{item.input, item.output, inputIdentity(item.input).dump()};
         const int index = static_cast<int>(plan.outputs.size());
         if (media::hasVideoExtension(item.input)) {
             if (media::hasImageExtension(item.output)) {

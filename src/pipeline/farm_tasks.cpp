@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "journal.hpp"
+#include "resume.hpp"
 #include "upscale/core/files.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/sha256.hpp"
@@ -130,6 +131,25 @@ void removeStaleWork(const fs::path& dir, int index, const std::string& host) {
             fs::remove_all(entry.path(), ec);
         }
     }
+}
+
+/// InvalidArgument when an input of task `index` is not the file that was planned.
+core::Result<void> checkInputs(const Plan& plan, int index) {
+    const PlannedTask& task = plan.tasks[index];
+    std::vector<int> outputs = task.images;
+    if (task.video >= 0) {
+        outputs.push_back(task.video);
+    }
+    for (int k : outputs) {
+        const PlannedOutput& out = plan.outputs[k];
+        if (inputIdentity(out.input).dump() != out.inputIdentity) {
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("The input '{}' was changed, moved or removed after the job "
+                                    "was planned; plan the job again into an empty folder.",
+                                    out.input.string()));
+        }
+    }
+    return {};
 }
 
 /// The items of a task, written under `work`.
@@ -251,9 +271,9 @@ core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
         onEvent(ev);
     });
     runner.setItems(std::move(items));
-    auto summary = runner.run(cancel);
-    core::Result<void> done;
-    if (!summary || failure || cancel.cancelled()) {
+    core::Result<void> done = checkInputs(plan, index);
+    auto summary = done ? runner.run(cancel) : core::Result<JobSummary>(JobSummary{});
+    if (done && (!summary || failure || cancel.cancelled())) {
         done = fail(!summary  ? summary.error()
                     : failure ? *failure
                               : core::Error{ErrorCode::Cancelled,

@@ -181,7 +181,7 @@ TEST_F(FarmCli, OutOfMemoryIsWorthRetrying) {
     EXPECT_EQ(farm("status " + quoted(farmDir) + " --failed").output, "\n");
 }
 
-TEST_F(FarmCli, PlanRefusesAnotherJobInTheSameFolderAndRunRefusesAMissingTask) {
+TEST_F(FarmCli, PlanRefusesAnotherJobInTheSameFolderAndRunRefusesAMissingTaskOrAChangedInput) {
     const auto farmDir = m_dir / "farm";
     ASSERT_EQ(farm("plan " + quoted(m_dir / "images") + " -q -o " + quoted(m_dir / "out") +
                    " --farm-dir " + quoted(farmDir))
@@ -196,6 +196,15 @@ TEST_F(FarmCli, PlanRefusesAnotherJobInTheSameFolderAndRunRefusesAMissingTask) {
     EXPECT_EQ(missing.code, 2);
     EXPECT_NE(missing.output.find("Task 7 does not exist: the plan in"), std::string::npos)
         << missing.output;
+    // An input edited after the plan is refused: the task would not give what was planned.
+    fs::copy_file(m_dir / "images" / "b.png", m_dir / "images" / "a.png",
+                  fs::copy_options::overwrite_existing);
+    const auto changed = farm("run " + quoted(farmDir) + " --task 0");
+    EXPECT_EQ(changed.code, 1);
+    EXPECT_NE(changed.output.find("a.png' was changed, moved or removed after the job was planned"),
+              std::string::npos)
+        << changed.output;
+    EXPECT_EQ(farm("status " + quoted(farmDir) + " --failed").output, "0\n");
     const auto noPlan = farm("status " + quoted(m_dir / "nowhere"));
     EXPECT_EQ(noPlan.code, 2);
     EXPECT_NE(noPlan.output.find("holds no farm plan"), std::string::npos) << noPlan.output;

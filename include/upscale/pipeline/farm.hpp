@@ -35,6 +35,9 @@ struct PlannedSegment {
 struct PlannedOutput {
     std::filesystem::path input;
     std::filesystem::path output;
+    /// The input's path, size and modification time when planned: a task refuses an input
+    /// that changed since.
+    std::string inputIdentity;
     bool video = false;
     int width = 0, height = 0;              ///< of the upscaled video
     std::vector<PlannedSegment> segments;   ///< of a video
