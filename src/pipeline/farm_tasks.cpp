@@ -182,7 +182,8 @@ core::Result<void> recordDone(const fs::path& work, const Plan& plan, int index)
         files.push_back({{"name", name}, {"bytes", size}, {"sha256", *digest}});
     }
     return writeText(work / "done.json",
-                     json{{"task", index}, {"plan", plan.digest}, {"files", files}}.dump() + "\n");
+                     fmt::format("{}\n", json{{"task", index}, {"plan", plan.digest},
+                                               {"files", files}}.dump()));
 }
 
 /// Moves a finished work folder into place. A copy of the task that finished first wins.
@@ -291,7 +292,7 @@ core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
                              {"host", host},
                              {"code", std::string(core::errorCodeName(done.error().code))},
                              {"error", done.error().message}};
-        if (auto noted = writeText(failedFile(dir, index), record.dump() + "\n"); !noted) {
+        if (auto noted = writeText(failedFile(dir, index), fmt::format("{}\n", record.dump())); !noted) {
             log->warn("{}", noted.error().message);
         }
         return fail(done.error());
