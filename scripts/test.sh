@@ -13,6 +13,9 @@ step() {
 # The video tests need the ffmpeg tool and its encoders (install-deps.sh installs them): here a
 # missing one fails those tests instead of skipping them.
 export UPSCALE_REQUIRE_FFMPEG=1
+# The farm's integration test starts a single-node Slurm cluster of its own
+# (scripts/slurm-cluster.sh, packages from install-deps.sh) and stops it: here it must run.
+export UPSCALE_REQUIRE_SLURM=1
 jobs=$(nproc)
 step scripts/install-deps.sh
 step scripts/build.sh release -j "$jobs"

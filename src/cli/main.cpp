@@ -42,6 +42,12 @@ int main(int argc, char** argv) {
     }
 
     std::signal(SIGINT, onInterrupt);
+    if (!options.farm.command.empty()) {
+        // A scheduler stops a task with SIGTERM (a time limit, a preemption): it ends between
+        // batches with exit 75, to be run again.
+        std::signal(SIGTERM, onInterrupt);
+        return cli::runFarm(options, gCancel);
+    }
     pipeline::JobRunner runner(options.job, [&options](const core::Event& event) {
         if (options.json) {
             std::cout << cli::eventToJson(event) << std::endl;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli.hpp"
+#include "upscale/engine/devices.hpp"
 #include "upscale/media/video_writer.hpp"
 
 namespace upscale::cli {
@@ -24,6 +25,37 @@ std::function<std::string(const std::string&)> into(T& target, Parse parse) {
 
 }  // namespace
 
+std::string parseDevices(const std::string& text, pipeline::JobSettings& job) {
+    std::vector<core::DeviceSpec> devices;
+    if (text == "all") {
+        for (const auto& d : engine::availableDevices()) {
+            if (d.id != "cpu") {
+                devices.push_back(*core::parseDevice(d.id));
+            }
+        }
+        if (devices.empty()) {
+            devices.push_back({core::DeviceSpec::Kind::Cpu, 0});
+        }
+    } else {
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t comma = text.find(',', start);
+            auto one = core::parseDevice(text.substr(start, comma - start));
+            if (!one) {
+                return one.error().message;
+            }
+            devices.push_back(*one);
+            if (comma == std::string::npos) {
+                break;
+            }
+            start = comma + 1;
+        }
+    }
+    job.engine.device = devices.front();
+    job.devices = devices.size() > 1 ? devices : std::vector<core::DeviceSpec>{};
+    return {};
+}
+
 int parseOptions(int argc, char** argv, Options& options) {
     CLI::App app{"Upscale images with neural networks (Real-ESRGAN and compatible models).",
                  "upscale"};
@@ -36,8 +68,11 @@ int parseOptions(int argc, char** argv, Options& options) {
         "  upscale clip.mp4 -s 2 --codec h265 --crf 20 -> clip_x2.mp4, audio kept\n"
         "  upscale --resume clip.mp4 -s 2 --codec h265 --crf 20 -> continues after a crash\n"
         "  upscale convert model.param model.safetensors\n"
+        "  upscale -d cuda:0,cuda:1 films/ -o out/       -> every GPU takes what it can\n"
+        "  upscale farm plan film.mkv -o out/ --farm-dir /shared/job -> tasks for a cluster\n"
+        "  upscale farm slurm /shared/job --submit   -> a Slurm job array and a join job\n"
         "Exit status: 0 all items succeeded, 1 some failed (the others are still written), "
-        "2 usage error.");
+        "2 usage error; farm run: 75 for a failure worth retrying.");
 
     auto& job = options.job;
     std::vector<std::string> inputs;
@@ -65,8 +100,11 @@ int parseOptions(int argc, char** argv, Options& options) {
         ->check(CLI::Range(1, 8));
     app.add_flag("--cuda-graphs", job.engine.cudaGraphs,
                  "Replay a captured CUDA graph of the network (NVIDIA GPUs; fixed tile shapes)");
-    app.add_option("-d,--device", device, "auto, cpu, cuda or cuda:N")
-        ->check(into(job.engine.device, core::parseDevice));
+    auto* deviceOption =
+        app.add_option("-d,--device", device,
+                       "auto, cpu, cuda or cuda:N; several separated by commas (cuda:0,cuda:1, "
+                       "cpu,cpu), or all: each its own workers and model copy")
+            ->check([&job](const std::string& text) { return parseDevices(text, job); });
     app.add_option("-f,--format", job.format,
                    "Output format: png, jpg, webp, tif or bmp; mp4, mkv, mov or webm for videos");
     app.add_option("--name", job.namePattern,
@@ -113,6 +151,46 @@ int parseOptions(int argc, char** argv, Options& options) {
     convert->add_option("--dtype", options.convertDType, "fp16, bf16 or fp32")
         ->check(CLI::IsMember({"fp16", "bf16", "fp32"}));
 
+    auto& farm = options.farm;
+    auto* farmApp = app.add_subcommand(
+        "farm", "Cut a job into independent tasks for many machines, run them, join them");
+    farmApp->require_subcommand(1);
+    farmApp->fallthrough();
+    auto* plan = farmApp->add_subcommand(
+        "plan", "Write the job into a farm folder and print its number of tasks");
+    plan->add_option("inputs", inputs, "Image or video files, or folders of images")->required();
+    plan->add_option("--farm-dir", farm.dir, "The farm folder, on storage every node sees")
+        ->required();
+    plan->add_option("--images-per-task", farm.imagesPerTask, "Images in one task")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    auto* run = farmApp->add_subcommand(
+        "run", "Do one task (exit 0 done, 75 worth retrying, 1 failed)");
+    run->add_option("dir", farm.dir, "The farm folder")->required();
+    run->add_option("--task", farm.task, "The task's index, from 0")->required();
+    auto* status = farmApp->add_subcommand("status", "Say which tasks are done, failed, missing");
+    status->add_option("dir", farm.dir, "The farm folder")->required();
+    status->add_flag("--failed", farm.failedOnly,
+                     "Print the tasks not done in Slurm's array syntax (0-3,7)");
+    auto* join = farmApp->add_subcommand("join", "Check every task and write the final outputs");
+    join->add_option("dir", farm.dir, "The farm folder")->required();
+    auto* slurm = farmApp->add_subcommand(
+        "slurm", "Write sbatch scripts: a job array over the tasks and a join job after it");
+    slurm->add_option("dir", farm.dir, "The farm folder")->required();
+    slurm->add_option("--partition", farm.partition, "Slurm partition");
+    slurm->add_option("--gpus-per-task", farm.gpusPerTask, "GPUs of each task; 0 = CPU only")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    slurm->add_option("--max-parallel", farm.maxParallel, "Tasks running at once; 0 = no limit")
+        ->check(CLI::NonNegativeNumber);
+    slurm->add_option("--time", farm.time, "Time limit of each task, e.g. 2:00:00");
+    auto* tasksOption = slurm->add_option(
+        "--tasks", farm.tasks, "Only these tasks, in array syntax (what status --failed prints)");
+    slurm->add_flag("--submit", farm.submit, "Submit both jobs with sbatch and print their ids");
+    for (auto* sub : {plan, run, status, join, slurm}) {
+        sub->fallthrough();
+    }
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -124,6 +202,13 @@ int parseOptions(int argc, char** argv, Options& options) {
         return kExitUsage;
     }
     options.convert = convert->parsed();
+    for (auto* sub : {plan, run, status, join, slurm}) {
+        if (sub->parsed()) {
+            farm.command = sub->get_name();
+        }
+    }
+    farm.tasksGiven = tasksOption->count() > 0;
+    farm.deviceGiven = deviceOption->count() > 0;
     options.verbosity = quiet ? -1 : (verbose ? 1 : 0);
     for (const auto& in : inputs) {
         job.inputs.emplace_back(in);
@@ -134,7 +219,8 @@ int parseOptions(int argc, char** argv, Options& options) {
     if (!job.format.empty() && job.format.front() == '.') {
         job.format.erase(0, 1);
     }
-    if (!options.convert && !options.listModels && job.inputs.empty()) {
+    if (!options.convert && !options.listModels && job.inputs.empty() &&
+        (farm.command.empty() || farm.command == "plan")) {
         std::cerr << "upscale: no input given. Name image or video files, or folders, or see "
                      "'upscale --help'.\n";
         return kExitUsage;

@@ -507,6 +507,14 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
     return d.drain();
 }
 
+core::Result<void> VideoWriter::closeSegment() {
+    Impl& d = *m_impl;
+    if (!d.encoder) {
+        return {};
+    }
+    return d.closeSegment(true);
+}
+
 core::Result<fs::path> VideoWriter::finish(bool complete, const fs::path& finalPath) {
     Impl& d = *m_impl;
     if (d.encoder) {

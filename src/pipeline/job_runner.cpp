@@ -60,6 +60,23 @@ core::Result<void> checkOutput(const std::filesystem::path& output, bool overwri
     return {};
 }
 
+core::Result<models::ModelRef> resolveJobModel(const JobSettings& settings) {
+    auto manifest = models::loadAvailableModels();
+    if (!manifest) {
+        return core::fail(manifest.error());
+    }
+    std::string modelName = settings.model;
+    if (modelName.empty()) {
+        const auto* def = manifest->defaultModel();
+        if (def == nullptr) {
+            return core::fail(core::ErrorCode::NotFound,
+                              "No bundled model was found. Name a model file with --model.");
+        }
+        modelName = def->id;
+    }
+    return models::resolveModel(modelName, *manifest);
+}
+
 core::Result<void> JobSettings::validate() const {
     if (inputs.empty()) {
         return core::fail(core::ErrorCode::InvalidArgument,
@@ -104,30 +121,17 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
         return core::fail(valid.error());
     }
 
-    auto manifest = models::loadAvailableModels();
-    if (!manifest) {
-        return core::fail(manifest.error());
-    }
-    std::string modelName = m_settings.model;
-    if (modelName.empty()) {
-        const auto* def = manifest->defaultModel();
-        if (def == nullptr) {
-            return core::fail(core::ErrorCode::NotFound,
-                              "No bundled model was found. Name a model file with --model.");
-        }
-        modelName = def->id;
-    }
-    auto ref = models::resolveModel(modelName, *manifest);
+    auto ref = resolveJobModel(m_settings);
     if (!ref) {
         return core::fail(ref.error());
     }
-    auto pool = WorkerPool::create(*ref, m_settings.engine);
+    auto pool = WorkerPool::create(*ref, m_settings.engine, m_settings.devices);
     if (!pool) {
         return core::fail(pool.error());
     }
     const auto& info = (*pool)->info();
     const double scale = m_settings.scale > 0.0 ? m_settings.scale : info.spec.scale;
-    const auto items = planItems(m_settings, scale, info.modelName);
+    const auto items = m_items ? *m_items : planItems(m_settings, scale, info.modelName);
     OutputJournals journals(
         resultFingerprint(m_settings, info.modelIdentity, info.precision, scale),
         m_settings.resume);
@@ -136,7 +140,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     started.itemCount = static_cast<int>(items.size());
     m_onEvent(started);
     log->info("Upscaling {} item(s) with {} on {} ({}, {}x output, {} worker(s))", items.size(),
-              info.modelName, info.device, info.precision, scale, (*pool)->workers());
+              info.modelName, (*pool)->deviceNames(), info.precision, scale, (*pool)->workers());
 
     JobSummary summary;
     // Items in flight, oldest first: their results are written in this order, so events and
@@ -252,7 +256,9 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
                 failItem(ev, finished.error(), itemStart);
                 continue;
             }
-            recordFinished(journals, item, log, stopped);
+            if (!item.part) {
+                recordFinished(journals, item, log, stopped);
+            }
             ++summary.succeeded;
             m_onEvent(*finished);
             continue;

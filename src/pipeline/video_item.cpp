@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <thread>
 
 #include <fmt/format.h>
@@ -58,6 +59,9 @@ public:
         if (!m_writer) {
             return m_target;
         }
+        if (m_part) {
+            return closePart();
+        }
         auto written = m_writer->finish(
             complete, complete ? m_target : media::VideoWriter::partialPath(m_target));
         if (written && complete && m_journal) {
@@ -69,6 +73,9 @@ public:
     /// The first frame that is not written yet: after an earlier run's closed segments, or, for
     /// frame files, after the run of frame files already there (each one was written whole).
     [[nodiscard]] std::int64_t resumeFrame(bool resume) const {
+        if (m_part) {
+            return m_part->firstFrame;
+        }
         if (m_journal) {
             return m_journal->nextFrame();
         }
@@ -84,7 +91,55 @@ public:
         return m_journal ? m_journal->done().size() : 0;
     }
 
+    /// Writes one video part: its segment is cut where the plan said, and closed alone.
+    static core::Result<FrameSink> forPart(const JobItem& item, const JobSettings& settings,
+                                           const media::VideoProbe& probe, int width,
+                                           int height) {
+        const VideoPart& part = *item.part;
+        media::SegmentOptions segments;
+        segments.folder = part.folder;
+        segments.seconds = settings.segmentSeconds;
+        // The writer numbers the segment after those it is told are done; their files are not
+        // read, since this writer never joins.
+        for (int i = 0; i < part.index; ++i) {
+            media::SegmentInfo earlier;
+            earlier.index = i;
+            earlier.firstFrame = i + 1 == part.index ? part.firstFrame : 0;
+            segments.done.push_back(earlier);
+        }
+        auto closed = std::make_shared<std::vector<media::SegmentInfo>>();
+        segments.onClosed = [closed](const media::SegmentInfo& s) -> core::Result<void> {
+            closed->push_back(s);
+            return {};
+        };
+        auto writer = media::VideoWriter::create(item.output, item.input, probe, width, height,
+                                                 settings.video, std::move(segments));
+        if (!writer) {
+            return fail(writer.error());
+        }
+        FrameSink sink(std::move(*writer), part.folder, nullptr);
+        sink.m_part = part;
+        sink.m_closed = std::move(closed);
+        return sink;
+    }
+
 private:
+    core::Result<fs::path> closePart() {
+        if (auto ok = m_writer->closeSegment(); !ok) {
+            return fail(ok.error());
+        }
+        const VideoPart& part = *m_part;
+        if (m_closed->size() != 1 || m_closed->front().frames != part.frames ||
+            m_closed->front().firstFrame != part.firstFrame) {
+            return fail(ErrorCode::Internal,
+                        fmt::format("Segment {} in '{}' was cut differently from its plan "
+                                    "(frames {} to {}); the job must be planned again.",
+                                    part.index, m_target.string(),
+                                    part.firstFrame + 1, part.firstFrame + part.frames));
+        }
+        return m_closed->front().file;
+    }
+
     [[nodiscard]] fs::path frameFile(std::int64_t index) const {
         return m_target / fmt::format("{}_{:06d}.png", m_stem, index + 1);
     }
@@ -94,11 +149,16 @@ private:
     std::unique_ptr<VideoJournal> m_journal;
     std::string m_stem;
     bool m_overwrite = false;
+    std::optional<VideoPart> m_part;
+    std::shared_ptr<std::vector<media::SegmentInfo>> m_closed;
 };
 
 core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& settings,
                                  const std::string& fingerprint, const media::VideoProbe& probe,
                                  int width, int height) {
+    if (item.part) {
+        return FrameSink::forPart(item, settings, probe, width, height);
+    }
     if (!settings.framesOut.empty()) {
         std::error_code ec;
         fs::create_directories(settings.framesOut, ec);
@@ -160,15 +220,21 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
     if (!sink) {
         return fail(sink.error());
     }
-    if (!context.settings.framesOut.empty()) {
+    if (!context.settings.framesOut.empty() && !item.part) {
         event.output = context.settings.framesOut.string();
+    }
+    // A part ends where the next segment begins; a whole video at its end.
+    const std::int64_t endFrame = item.part ? item.part->firstFrame + item.part->frames
+                                            : std::numeric_limits<std::int64_t>::max();
+    if (item.part) {
+        event.framesTotal = endFrame;
     }
     log->info("{}: {}x{} {} {}, {} frame(s){} -> {}x{}", item.input.string(), probe.width,
               probe.height, probe.codec, probe.pixelFormat, probe.frameCount,
               probe.frameCountEstimated ? " (estimated)" : "", outWidth, outHeight);
     // Frames before this one were finished by an earlier run: they are decoded, not upscaled.
     const std::int64_t firstFrame = sink->resumeFrame(context.settings.resume);
-    if (firstFrame > 0) {
+    if (firstFrame > 0 && !item.part) {
         log->info(
             "Resuming {}: {} frame(s){} were finished by an earlier run; continuing at "
             "frame {}.",
@@ -196,7 +262,7 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
                 return;
             }
         }
-        while (!context.cancel.cancelled()) {
+        for (std::int64_t i = firstFrame; i < endFrame && !context.cancel.cancelled(); ++i) {
             auto frame = reader.read();
             if (!frame) {
                 readError = frame.error();
@@ -332,6 +398,9 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
     auto written = sink->finish(true);
     if (!written) {
         return fail(written.error());
+    }
+    if (item.part) {
+        event.output = written->string();
     }
     event.kind = core::EventKind::ItemFinished;
     event.framesTotal = event.framesDone;

@@ -6,6 +6,7 @@
 
 #include "upscale/core/cancel.hpp"
 #include "upscale/core/events.hpp"
+#include "upscale/models/manifest.hpp"
 #include "upscale/pipeline/job.hpp"
 #include "upscale/pipeline/worker_pool.hpp"
 
@@ -13,6 +14,9 @@ namespace upscale::pipeline {
 
 /// Refuses an existing output unless overwriting, and creates the output's folder.
 [[nodiscard]] core::Result<void> checkOutput(const std::filesystem::path& output, bool overwrite);
+
+/// The model a job names, or the default one, from the available models.
+[[nodiscard]] core::Result<models::ModelRef> resolveJobModel(const JobSettings& settings);
 
 struct VideoItemContext {
     const JobSettings& settings;

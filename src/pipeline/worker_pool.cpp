@@ -1,5 +1,6 @@
 #include "upscale/pipeline/worker_pool.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -20,6 +21,7 @@ struct Task {
 
 struct WorkerPool::Impl {
     std::vector<std::unique_ptr<engine::Upscaler>> upscalers;
+    std::vector<std::string> devices;  ///< one per engine instance
     std::vector<std::thread> threads;
     std::mutex mutex;
     std::condition_variable ready;
@@ -57,19 +59,39 @@ WorkerPool::~WorkerPool() {
     }
 }
 
-core::Result<std::unique_ptr<WorkerPool>> WorkerPool::create(const models::ModelRef& model,
-                                                             const core::EngineSettings& settings) {
+core::Result<std::unique_ptr<WorkerPool>> WorkerPool::create(
+    const models::ModelRef& model, const core::EngineSettings& settings,
+    const std::vector<core::DeviceSpec>& devices) {
     if (auto valid = settings.validate(); !valid) {
         return core::fail(valid.error());
     }
+    const std::vector<core::DeviceSpec> targets =
+        devices.empty() ? std::vector<core::DeviceSpec>{settings.device} : devices;
+    const auto onCpu = static_cast<int>(
+        std::count_if(targets.begin(), targets.end(), [](const core::DeviceSpec& d) {
+            return d.kind == core::DeviceSpec::Kind::Cpu;
+        }));
     auto impl = std::make_unique<Impl>();
-    auto first = engine::Upscaler::create(model, settings);
-    if (!first) {
-        return core::fail(first.error());
-    }
-    impl->upscalers.push_back(std::move(*first));
-    while (static_cast<int>(impl->upscalers.size()) < settings.workers) {
-        impl->upscalers.push_back(impl->upscalers.front()->sibling());
+    for (const auto& device : targets) {
+        core::EngineSettings one = settings;
+        one.device = device;
+        if (device.kind == core::DeviceSpec::Kind::Cpu) {
+            // Every worker on the CPU, whichever instance it belongs to, gets its share of cores.
+            one.workers = std::min(8, settings.workers * std::max(1, onCpu));
+        }
+        // Several instances: each loads its own copy of the model.
+        auto cache =
+            targets.size() > 1 ? std::make_shared<engine::ModelCache>() : engine::ModelCache::shared();
+        auto first = engine::Upscaler::create(model, one, cache);
+        if (!first) {
+            return core::fail(first.error());
+        }
+        impl->devices.push_back((*first)->info().device);
+        const std::size_t begin = impl->upscalers.size();
+        impl->upscalers.push_back(std::move(*first));
+        while (static_cast<int>(impl->upscalers.size() - begin) < settings.workers) {
+            impl->upscalers.push_back(impl->upscalers[begin]->sibling());
+        }
     }
     auto* raw = impl.get();
     for (auto& up : impl->upscalers) {
@@ -84,6 +106,14 @@ const engine::UpscalerInfo& WorkerPool::info() const {
 
 int WorkerPool::workers() const {
     return static_cast<int>(m_impl->upscalers.size());
+}
+
+std::string WorkerPool::deviceNames() const {
+    std::string names;
+    for (const auto& name : m_impl->devices) {
+        names += (names.empty() ? "" : ", ") + name;
+    }
+    return names;
 }
 
 std::pair<int, int> WorkerPool::outputSize(int width, int height, double outScale) const {

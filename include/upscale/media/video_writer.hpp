@@ -101,6 +101,11 @@ public:
     [[nodiscard]] core::Result<std::filesystem::path> finish(
         bool complete, const std::filesystem::path& finalPath);
 
+    /// Closes the current segment as at a cut point (SegmentOptions::onClosed is called) and
+    /// joins nothing: for segments written apart, which a later writer given all of them as
+    /// SegmentOptions::done joins with finish(). Nothing is written after it.
+    [[nodiscard]] core::Result<void> closeSegment();
+
     /// The output name used for a cancelled job: "<dir>/<stem>.partial<ext>".
     [[nodiscard]] static std::filesystem::path partialPath(const std::filesystem::path& target);
 

@@ -3,7 +3,9 @@
 // JobRunner plans one item per input image or video, runs them in order and reports every step
 // through events. A bad item fails alone: the rest of the queue goes on.
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,9 @@ struct JobSettings {
     std::string namePattern = "{name}_x{scale}";
     bool overwrite = false;  ///< replace existing output files (never an input)
     core::EngineSettings engine;
+    /// Several devices, each with engine.workers workers and a model copy of its own; images
+    /// and video batches go to whichever is free. Empty: engine.device alone.
+    std::vector<core::DeviceSpec> devices;
     media::ImageWriteOptions writeOptions;
     /// Inputs larger than these are refused from their headers, before they are decoded.
     media::ReadLimits readLimits;
@@ -48,11 +53,22 @@ struct JobSettings {
     [[nodiscard]] core::Result<void> validate() const;
 };
 
+/// One closed segment of a video, written on its own (on another device or machine) and joined
+/// with the others later: the frames before it are decoded, not upscaled.
+struct VideoPart {
+    int index = 0;                 ///< the segment's number in the video, from 0
+    std::int64_t firstFrame = 0;   ///< its first frame in the source
+    std::int64_t frames = 0;       ///< how many frames it holds
+    std::filesystem::path folder;  ///< where its file (media::segmentFileName(index)) goes
+};
+
 /// One planned unit of work: an input and where its result goes.
 struct JobItem {
     std::filesystem::path input;
+    /// For a video part, names the container and codec only: nothing is written there.
     std::filesystem::path output;
     std::string error;  ///< set when planning already knows the item cannot run
+    std::optional<VideoPart> part;  ///< set: only this segment of the video is written
 };
 
 struct JobSummary {
@@ -87,8 +103,12 @@ public:
     /// cannot be found or loaded); item failures are reported as events and counted instead.
     [[nodiscard]] core::Result<JobSummary> run(const core::CancelToken& cancel);
 
+    /// Runs these items, in order, instead of planning them from the inputs.
+    void setItems(std::vector<JobItem> items) { m_items = std::move(items); }
+
 private:
     JobSettings m_settings;
+    std::optional<std::vector<JobItem>> m_items;
     core::EventCallback m_onEvent;
 };
 

@@ -1,11 +1,12 @@
 #pragma once
-// W engine workers on W threads. Each worker owns an Upscaler, and so its own device stream;
-// all of them share one network through the model cache. Batches go to whichever worker is free;
+// W engine workers on W threads for each device. Each worker owns an Upscaler, and so its own
+// device stream; the workers of a device share one network through the model cache. Batches go to whichever worker is free;
 // every batch is processed whole by one worker, in a fixed tile order, so the result does not
 // depend on the worker count. Callers keep the futures in submission order to write in order.
 
 #include <future>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "upscale/core/cancel.hpp"
@@ -21,8 +22,13 @@ public:
     using BatchResult = core::Result<std::vector<core::Image>>;
 
     /// Creates settings.workers Upscalers (loading the model once) and starts their threads.
+    /// With several `devices`, each one gets settings.workers Upscalers and a model copy of its
+    /// own (two entries for the CPU are two engine instances); a batch goes to whichever worker
+    /// is free on any device, so a faster device takes more. The CPU's cores are shared out
+    /// between all the workers on it. Empty `devices`: settings.device alone.
     [[nodiscard]] static core::Result<std::unique_ptr<WorkerPool>> create(
-        const models::ModelRef& model, const core::EngineSettings& settings);
+        const models::ModelRef& model, const core::EngineSettings& settings,
+        const std::vector<core::DeviceSpec>& devices = {});
 
     /// Finishes the batches already queued, then joins the threads.
     ~WorkerPool();
@@ -31,6 +37,8 @@ public:
 
     [[nodiscard]] const engine::UpscalerInfo& info() const;
     [[nodiscard]] int workers() const;
+    /// The devices the workers run on, as the engine names them: "CPU", "cuda:0, cuda:1".
+    [[nodiscard]] std::string deviceNames() const;
     [[nodiscard]] std::pair<int, int> outputSize(int width, int height, double outScale) const;
 
     /// Queues frames of one shape to be upscaled together; thread-safe. The cancel token must
