@@ -21,8 +21,9 @@ core::Error writeError(int rc, const fs::path& target) {
     const int errnum = AVUNERROR(rc);
     return core::Error{core::ioErrorCode(errnum),
                        fmt::format("Cannot write '{}': {}. Free some space on the disk or choose "
-                                   "another output folder, then run again with --resume.",
-                                   target.string(), ff::errorText(rc))};
+                                   "another output folder.",
+                                   target.string(), ff::errorText(rc)),
+                       core::Remedy::Resume, target.string()};
 }
 
 /// Decode timestamps for packets in decode order with presentation timestamps `pts`: the

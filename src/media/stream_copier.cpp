@@ -124,7 +124,7 @@ core::Result<std::unique_ptr<StreamCopier>> StreamCopier::open(const fs::path& s
         if (!holds && !converter) {
             log->warn(
                 "The {} stream {} ({}) of '{}' cannot be stored in {}; it is left out. "
-                "Choose MKV output (-f mkv) to keep it.",
+                "MKV output keeps it.",
                 type, i, codecName, source.string(), output.oformat->name);
             continue;
         }
@@ -246,8 +246,9 @@ std::optional<core::Error> StreamCopier::writeFailure(int rc) const {
     return core::Error{
         core::ioErrorCode(errnum),
         fmt::format("Cannot write the output beside '{}': {}. Free some space on "
-                    "the disk, then run again with --resume.",
-                    m_output->url != nullptr ? m_output->url : "", ff::errorText(rc))};
+                    "the disk.",
+                    m_output->url != nullptr ? m_output->url : "", ff::errorText(rc)),
+        core::Remedy::Resume, m_output->url != nullptr ? m_output->url : ""};
 }
 
 }  // namespace upscale::media

@@ -113,10 +113,10 @@ struct VideoWriter::Impl {
             encoder.reset();
             return fail(
                 ErrorCode::InvalidArgument,
-                fmt::format("Cannot open the {} encoder for '{}' ({}x{}, {}): {}. Check "
-                            "--preset, --crf and --pix-fmt.",
+                fmt::format("Cannot open the {} encoder for '{}' ({}x{}, {}): {}.",
                             config.codec->name, target.string(), config.width, config.height,
-                            av_get_pix_fmt_name(config.format), ff::errorText(opened)));
+                            av_get_pix_fmt_name(config.format), ff::errorText(opened)),
+                core::Remedy::EncoderOptions, target.string());
         }
         return {};
     }
@@ -226,15 +226,16 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     if (codec == nullptr) {
         return fail(ErrorCode::UnsupportedFormat,
                     fmt::format("The {} encoder is not available in this FFmpeg build, so '{}' "
-                                "cannot be written. Choose another codec with --codec.",
-                                encoderName ? encoderName : options.codec, target.string()));
+                                "cannot be written.",
+                                encoderName ? encoderName : options.codec, target.string()),
+                    core::Remedy::ChooseCodec, target.string());
     }
     if (avformat_query_codec(container, codec->id, FF_COMPLIANCE_NORMAL) != 1) {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("The {} container cannot hold {} video, so '{}' cannot be "
-                                "written. Choose another codec with --codec, or MKV output "
-                                "(-f mkv), which holds them all.",
-                                container->name, avcodec_get_name(codec->id), target.string()));
+                                "written.",
+                                container->name, avcodec_get_name(codec->id), target.string()),
+                    core::Remedy::ChooseContainer, target.string());
     }
 
     AVPixelFormat format = ff::withoutJ(av_get_pix_fmt(source.pixelFormat.c_str()));
@@ -242,9 +243,9 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
         format = av_get_pix_fmt(options.pixelFormat.c_str());
         if (!supports(codec, format)) {
             return fail(ErrorCode::InvalidArgument,
-                        fmt::format("The {} encoder cannot write pixel format {}. Leave out "
-                                    "--pix-fmt to follow the source.",
-                                    codec->name, options.pixelFormat));
+                        fmt::format("The {} encoder cannot write pixel format {}.", codec->name,
+                                    options.pixelFormat),
+                        core::Remedy::PixelFormat, target.string());
         }
     } else if (format == AV_PIX_FMT_NONE || !supports(codec, format)) {
         format = fallbackFormat(codec, format);
@@ -264,9 +265,9 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     if (codec->id == AV_CODEC_ID_AV1 && (outWidth < 64 || outHeight < 64)) {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("AV1 (SVT-AV1) needs frames of at least 64x64, so '{}' cannot be "
-                                "written at {}x{}. Choose a larger scale or another codec with "
-                                "--codec.",
-                                target.string(), outWidth, outHeight));
+                                "written at {}x{}. Choose a larger scale or another codec.",
+                                target.string(), outWidth, outHeight),
+                    core::Remedy::ChooseCodec, target.string());
     }
 
     EncoderConfig& config = impl->config;
@@ -323,9 +324,9 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
                                    nullptr, nullptr));
     if (!impl->sws) {
         return fail(ErrorCode::UnsupportedFormat,
-                    fmt::format("Cannot convert RGB frames to {} for '{}'. Choose another "
-                                "--pix-fmt.",
-                                av_get_pix_fmt_name(format), target.string()));
+                    fmt::format("Cannot convert RGB frames to {} for '{}'.",
+                                av_get_pix_fmt_name(format), target.string()),
+                    core::Remedy::PixelFormat, target.string());
     }
     // The same matrix and range the source was read with, so colours round-trip unchanged.
     const int* coefficients = ff::swsCoefficients(config.matrix, width, height);
