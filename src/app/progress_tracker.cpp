@@ -1,0 +1,54 @@
+#include "upscale/app/progress_tracker.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace upscale::app {
+
+void ProgressTracker::start(const QVector<qint64>& framesPerItem) {
+    m_total = framesPerItem;
+    for (qint64& frames : m_total) {
+        frames = std::max<qint64>(frames, 1);
+    }
+    m_done = QVector<qint64>(m_total.size(), 0);
+    m_upscaled = 0;
+}
+
+void ProgressTracker::itemProgress(int item, qint64 done, qint64 total, qint64 upscaled) {
+    if (item < 0 || item >= m_total.size()) {
+        return;
+    }
+    if (total > 0) {
+        m_total[item] = total;
+    }
+    m_upscaled += std::max<qint64>(upscaled, 0);
+    m_done[item] = std::max(m_done[item], std::clamp<qint64>(done, 0, m_total[item]));
+}
+
+void ProgressTracker::itemEnded(int item) {
+    if (item >= 0 && item < m_total.size()) {
+        m_done[item] = m_total[item];
+    }
+}
+
+qint64 ProgressTracker::done() const {
+    return std::accumulate(m_done.begin(), m_done.end(), qint64{0});
+}
+
+qint64 ProgressTracker::total() const {
+    return std::accumulate(m_total.begin(), m_total.end(), qint64{0});
+}
+
+double ProgressTracker::framesPerSecond(double elapsedSeconds) const {
+    return elapsedSeconds > 0.0 ? static_cast<double>(m_upscaled) / elapsedSeconds : 0.0;
+}
+
+double ProgressTracker::secondsLeft(double elapsedSeconds) const {
+    const double rate = framesPerSecond(elapsedSeconds);
+    if (rate <= 0.0) {
+        return -1.0;
+    }
+    return static_cast<double>(total() - done()) / rate;
+}
+
+}  // namespace upscale::app
