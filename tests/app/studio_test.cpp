@@ -18,6 +18,7 @@
 #include "upscale/app/job_controller.hpp"
 #include "upscale/app/output_options.hpp"
 #include "upscale/app/queue_widget.hpp"
+#include "upscale/core/logging.hpp"
 
 using namespace upscale;
 using upscale::test::AppTest;
