@@ -38,6 +38,7 @@ MainWindow::MainWindow(QWidget* parent)
     // The queue keeps its room when Advanced opens: the settings below it take what is left.
     m_ui->jobLayout->setStretchFactor(m_ui->queue, 1);
     m_ui->queue->setMinimumHeight(220);
+    m_ui->previewLayout->setStretch(1, 1);
     applySettings(settings);
     connectSignals();
     m_interruptedQueue = settings.interruptedQueue;

@@ -126,7 +126,8 @@ void MainWindow::onEvent(const core::Event& event) {
         case core::EventKind::Batch:
             m_ui->queue->setSizes(row, inputSize, outputSize, QString::fromStdString(event.output));
             m_ui->queue->setFrames(row, event.framesDone, event.framesTotal);
-            m_progress.itemProgress(item, event.framesDone, event.framesTotal, event.framesInBatch);
+            m_progress.itemProgress(item, event.framesDone, event.framesTotal, event.framesInBatch,
+                                    m_jobClock.elapsed() / 1000.0);
             updateProgress();
             break;
         case core::EventKind::ItemFinished:

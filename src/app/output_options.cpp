@@ -22,6 +22,7 @@ void selectData(QComboBox* combo, const QVariant& value) {
 
 OutputOptions::OutputOptions(QWidget* parent)
     : QWidget(parent),
+      m_form(new QFormLayout(this)),
       m_imageLabel(new QLabel(this)),
       m_imageFormat(new QComboBox(this)),
       m_videoLabel(new QLabel(this)),
@@ -41,7 +42,7 @@ OutputOptions::OutputOptions(QWidget* parent)
     m_quality->setRange(-1, 63);
     m_quality->setValue(-1);
 
-    auto* form = new QFormLayout(this);
+    QFormLayout* form = m_form;
     form->setContentsMargins(0, 0, 0, 0);
     form->addRow(m_imageLabel, m_imageFormat);
     auto* videoRow = new QHBoxLayout;
@@ -190,12 +191,9 @@ OutputOptions::Existing OutputOptions::existing() const {
 }
 
 void OutputOptions::setVideoShown(bool shown) {
-    for (QWidget* widget :
-         {static_cast<QWidget*>(m_videoLabel), static_cast<QWidget*>(m_videoFormat),
-          static_cast<QWidget*>(m_codec), static_cast<QWidget*>(m_qualityLabel),
-          static_cast<QWidget*>(m_quality), static_cast<QWidget*>(m_preset)}) {
-        widget->setVisible(shown);
-    }
+    // Rows 1 and 2: the container and codec, the quality and speed.
+    m_form->setRowVisible(1, shown);
+    m_form->setRowVisible(2, shown);
 }
 
 bool OutputOptions::videoShown() const {

@@ -48,6 +48,8 @@ QueueWidget::QueueWidget(QWidget* parent)
     header->setSectionResizeMode(kFile, QHeaderView::Stretch);
     header->setSectionResizeMode(kStatus, QHeaderView::ResizeToContents);
     m_ui->table->verticalHeader()->setDefaultSectionSize(kThumbnail.height() + 6);
+    m_ui->table->setWordWrap(false);
+    m_ui->table->setTextElideMode(Qt::ElideMiddle);
     // The selected rows stay plainly visible when the focus is elsewhere (the Start button).
     QPalette palette = m_ui->table->palette();
     palette.setColor(QPalette::Inactive, QPalette::Highlight,

@@ -9,6 +9,7 @@
 #include "upscale/pipeline/job.hpp"
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QSpinBox;
 
@@ -54,6 +55,7 @@ protected:
 private:
     void retranslate();
 
+    QFormLayout* m_form;
     QLabel* m_imageLabel;
     QComboBox* m_imageFormat;
     QLabel* m_videoLabel;
