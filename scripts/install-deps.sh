@@ -11,7 +11,8 @@ packages=(
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libexpected-dev
     libgtest-dev libgmock-dev zlib1g-dev
     clang libclang-rt-14-dev
-    qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
+    xvfb xauth fonts-dejavu-core
     libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
     slurm-wlm slurmctld slurmd slurm-client munge
 )

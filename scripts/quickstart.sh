@@ -7,6 +7,6 @@ scripts/install-deps.sh
 scripts/build.sh release --target upscale
 out=build/release/samples
 mkdir -p "$out"
-build/release/src/cli/upscale docs/samples/coffee.png -o "$out/coffee_x4.png" --overwrite
+build/release/src/cli/upscale docs/samples/coffee-cup.png -o "$out/coffee-cup_x4.png" --overwrite
 echo
-echo "Result: $(pwd)/$out/coffee_x4.png"
+echo "Result: $(pwd)/$out/coffee-cup_x4.png"

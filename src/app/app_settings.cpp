@@ -1,5 +1,7 @@
 #include "upscale/app/app_settings.hpp"
 
+#include <algorithm>
+
 #include <QSettings>
 
 namespace upscale::app {
@@ -27,6 +29,11 @@ AppSettings AppSettings::load() {
     s.outputScale = std::max(store.value("outputScale", 0.0).toDouble(), 0.0);
     s.outputDir = store.value("outputDir").toString();
     s.format = store.value("format").toString();
+    s.videoFormat = store.value("video/format").toString();
+    s.codec = store.value("video/codec").toString();
+    s.crf = std::clamp(store.value("video/crf", -1).toInt(), -1, 63);
+    s.preset = store.value("video/preset").toString();
+    s.existingOutput = std::clamp(store.value("existingOutput", 0).toInt(), 0, 2);
     s.namePattern = store.value("namePattern").toString();
     s.lastInputDir = store.value("lastInputDir").toString();
     s.interruptedQueue = store.value("interruptedQueue").toStringList();
@@ -51,6 +58,11 @@ void AppSettings::save() const {
     store.setValue("outputScale", outputScale);
     store.setValue("outputDir", outputDir);
     store.setValue("format", format);
+    store.setValue("video/format", videoFormat);
+    store.setValue("video/codec", codec);
+    store.setValue("video/crf", crf);
+    store.setValue("video/preset", preset);
+    store.setValue("existingOutput", existingOutput);
     store.setValue("namePattern", namePattern);
     store.setValue("lastInputDir", lastInputDir);
     store.setValue("interruptedQueue", interruptedQueue);

@@ -4,6 +4,7 @@
 
 #include <QEventLoop>
 
+#include "upscale/app/error_text.hpp"
 #include "upscale/core/logging.hpp"
 
 namespace upscale::app {
@@ -27,20 +28,21 @@ public:
             auto summary = runner.run(m_cancel);
             if (!summary) {
                 core::logger("app")->error("{}", summary.error().message);
-                emit failed(QString::fromStdString(summary.error().message));
+                emit failed(summary.error());
             }
         } catch (const std::exception& e) {
-            const std::string message =
-                std::string("The job stopped on an unexpected error: ") + e.what();
-            core::logger("app")->error("{}", message);
-            emit failed(QString::fromStdString(message));
+            const core::Error error{
+                core::ErrorCode::Internal,
+                std::string("The job stopped on an unexpected error: ") + e.what()};
+            core::logger("app")->error("{}", error.message);
+            emit failed(error);
         }
         emit done(m_cancel.cancelled());
     }
 
 signals:
     void progressed(const upscale::core::Event& event);
-    void failed(const QString& message);
+    void failed(const upscale::core::Error& error);
     void done(bool cancelled);
 
 private:
@@ -52,6 +54,7 @@ private:
 
 JobController::JobController(QObject* parent) : QObject(parent) {
     qRegisterMetaType<core::Event>();
+    qRegisterMetaType<core::Error>();
     m_thread.setObjectName(QStringLiteral("upscale-job"));
     m_thread.start();
 }
@@ -75,7 +78,9 @@ bool JobController::start(const pipeline::JobSettings& settings) {
     auto* worker = new JobWorker(settings, m_cancel);
     worker->moveToThread(&m_thread);
     connect(worker, &JobWorker::progressed, this, &JobController::eventReceived);
-    connect(worker, &JobWorker::failed, this, &JobController::jobFailed);
+    // Worded here, on the GUI thread, in the interface's language.
+    connect(worker, &JobWorker::failed, this,
+            [this](const core::Error& error) { emit jobFailed(describeError(error).full()); });
     connect(worker, &JobWorker::done, this, &JobController::onWorkerDone);
     connect(worker, &JobWorker::done, worker, &QObject::deleteLater);
     QMetaObject::invokeMethod(worker, &JobWorker::run, Qt::QueuedConnection);

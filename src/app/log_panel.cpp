@@ -2,6 +2,12 @@
 
 #include <mutex>
 
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QMenu>
+#include <QScrollBar>
+
 #include <spdlog/sinks/base_sink.h>
 
 #include "upscale/core/logging.hpp"
@@ -48,6 +54,9 @@ LogPanel::LogPanel(QWidget* parent)
     setReadOnly(true);
     setMaximumBlockCount(kMaxLines);
     setObjectName(QStringLiteral("logPanel"));
+    setToolTip(
+        tr("What the program does, with warnings and errors. Right-click to copy, clear, "
+           "or show debug messages."));
     connect(m_sink.get(), &QtLogSink::line, this, &LogPanel::appendLine, Qt::QueuedConnection);
     core::addLogSink(m_sink);
 }
@@ -65,6 +74,14 @@ void LogPanel::appendLine(int level, const QString& text) {
     if (m_lines.size() > kMaxLines) {
         m_lines.removeFirst();
     }
+    if (level < spdlog::level::info && !m_showDebug) {
+        emit lineAdded(level, text);
+        return;
+    }
+    // New lines are followed while the view is at its end; a user reading higher up stays put.
+    QScrollBar* bar = verticalScrollBar();
+    const bool atEnd = bar->value() >= bar->maximum();
+    const int kept = bar->value();
     const char* colour = level >= spdlog::level::err    ? "#c0392b"
                          : level == spdlog::level::warn ? "#b9770e"
                                                         : "";
@@ -74,7 +91,33 @@ void LogPanel::appendLine(int level, const QString& text) {
     } else {
         appendPlainText(line);
     }
+    bar->setValue(atEnd ? bar->maximum() : kept);
     emit lineAdded(level, text);
+}
+
+void LogPanel::setShowDebug(bool show) {
+    m_showDebug = show;
+}
+
+void LogPanel::clearLog() {
+    m_lines.clear();
+    clear();
+}
+
+void LogPanel::copyAll() const {
+    QApplication::clipboard()->setText(toPlainText());
+}
+
+void LogPanel::contextMenuEvent(QContextMenuEvent* event) {
+    std::unique_ptr<QMenu> menu(createStandardContextMenu());
+    menu->addSeparator();
+    menu->addAction(tr("Copy all"), this, &LogPanel::copyAll);
+    menu->addAction(tr("Clear"), this, &LogPanel::clearLog);
+    QAction* debug = menu->addAction(tr("Show debug messages"));
+    debug->setCheckable(true);
+    debug->setChecked(m_showDebug);
+    connect(debug, &QAction::toggled, this, &LogPanel::setShowDebug);
+    menu->exec(event->globalPos());
 }
 
 }  // namespace upscale::app

@@ -4,10 +4,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QTimer>
 
-#include "upscale/app/advanced_panel.hpp"
-#include "upscale/app/compare_view.hpp"
+#include "screenshot_scene.hpp"
 #include "upscale/app/main_window.hpp"
 #include "upscale/app/queue_widget.hpp"
 #include "upscale/core/logging.hpp"
@@ -25,7 +23,8 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName(QStringLiteral("upscale-studio"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Enlarges images with neural networks."));
+    parser.setApplicationDescription(
+        QStringLiteral("Enlarges pictures and videos with neural networks."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption output(QStringLiteral("output"),
@@ -33,43 +32,42 @@ int main(int argc, char** argv) {
                                     QStringLiteral("folder"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
-        QStringLiteral("Run the queue, select its first item, save the window to this PNG file "
-                       "and quit."),
+        QStringLiteral("Play a scene (see --scene), save the window to this PNG file and quit."),
         QStringLiteral("file"));
+    const QCommandLineOption scene(
+        QStringLiteral("scene"),
+        QStringLiteral("The scene --screenshot photographs: empty, running, finished (the "
+                       "default) or video."),
+        QStringLiteral("name"), QStringLiteral("finished"));
+    const QCommandLineOption language(QStringLiteral("language"),
+                                      QStringLiteral("Interface language: en or fr."),
+                                      QStringLiteral("code"));
     parser.addOption(output);
     parser.addOption(screenshot);
+    parser.addOption(scene);
+    parser.addOption(language);
     parser.addPositionalArgument(QStringLiteral("inputs"),
-                                 QStringLiteral("Images or folders to add to the queue."),
+                                 QStringLiteral("Pictures, videos or folders to add to the queue."),
                                  QStringLiteral("[inputs...]"));
     parser.process(application);
 
     core::setupLogging(core::LogOptions{});
     app::MainWindow window;
+    if (parser.isSet(language) && !window.setLanguage(parser.value(language))) {
+        core::logger("app")->error("Unknown language '{}': use en or fr.",
+                                   parser.value(language).toStdString());
+        return 2;
+    }
     window.queue()->addPaths(parser.positionalArguments());
     if (parser.isSet(output)) {
         window.setOutputFolder(parser.value(output));
     }
     window.show();
 
-    if (parser.isSet(screenshot)) {
-        const QString file = parser.value(screenshot);
-        window.advancedPanel()->setExpanded(true);
-        QObject::connect(&window, &app::MainWindow::jobEnded, &window, [&window, file] {
-            window.queue()->setCurrentRow(0);
-            window.preview()->setSplit(0.5);
-            // One turn of the event loop lets the preview and the log repaint first.
-            QTimer::singleShot(200, &window, [&window, file] {
-                const bool saved = window.grab().save(file);
-                core::logger("app")->info("Screenshot {}: {}", saved ? "saved" : "NOT saved",
-                                          file.toStdString());
-                QApplication::exit(saved ? 0 : 1);
-            });
-        });
-        QTimer::singleShot(0, &window, [&window] {
-            if (!window.startJob()) {
-                QApplication::exit(1);
-            }
-        });
+    if (parser.isSet(screenshot) &&
+        !app::playScene(window, parser.value(scene), parser.value(screenshot))) {
+        core::logger("app")->error("Unknown scene '{}'.", parser.value(scene).toStdString());
+        return 2;
     }
     return QApplication::exec();
 }

@@ -10,24 +10,18 @@
 #include "ui_main_window.h"
 #include "upscale/app/advanced_panel.hpp"
 #include "upscale/app/compare_view.hpp"
+#include "upscale/app/error_text.hpp"
 #include "upscale/app/job_controller.hpp"
 #include "upscale/app/log_panel.hpp"
+#include "upscale/app/media_preview.hpp"
 #include "upscale/app/model_picker.hpp"
+#include "upscale/app/output_options.hpp"
 #include "upscale/app/queue_widget.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video.hpp"
 
 namespace upscale::app {
-
-namespace {
-
-QString formatDuration(double seconds) {
-    const int total = static_cast<int>(seconds + 0.5);
-    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
-}
-
-}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
@@ -41,7 +35,10 @@ MainWindow::MainWindow(QWidget* parent)
     m_ui->mainSplitter->setStretchFactor(1, 1);
     m_ui->viewSplitter->setStretchFactor(0, 3);
     m_ui->viewSplitter->setStretchFactor(1, 1);
-    fillFormats();
+    // The queue keeps its room when Advanced opens: the settings below it take what is left.
+    m_ui->jobLayout->setStretchFactor(m_ui->queue, 1);
+    m_ui->queue->setMinimumHeight(220);
+    m_ui->previewLayout->setStretch(1, 1);
     applySettings(settings);
     connectSignals();
     m_interruptedQueue = settings.interruptedQueue;
@@ -63,7 +60,7 @@ void MainWindow::offerResume(const QStringList& inputs) {
     }
     m_ui->queue->addPaths(missing);
     m_ui->resumeButton->setVisible(true);
-    statusBar()->showMessage(
+    showStatus(
         tr("A job of %n item(s) was interrupted. Press Resume to continue it where it stopped.",
            nullptr, static_cast<int>(inputs.size())));
 }
@@ -99,6 +96,28 @@ void MainWindow::connectSignals() {
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &MainWindow::cancelJob);
 
     connect(m_ui->queue, &QueueWidget::currentEntryChanged, this, &MainWindow::showPreview);
+    connect(m_ui->queue, &QueueWidget::countChanged, this,
+            [this] { m_ui->outputOptions->setVideoShown(m_ui->queue->hasVideo()); });
+    connect(m_ui->queue, &QueueWidget::alreadyQueued, this, [this](const QStringList& files) {
+        QStringList names;
+        for (const QString& file : files) {
+            names << QFileInfo(file).fileName();
+        }
+        showStatus(tr("Already in the queue, selected: %1").arg(names.join(QStringLiteral(", "))));
+    });
+    connect(m_ui->queue, &QueueWidget::refused, this, [this](const QStringList& names) {
+        const QString message =
+            tr("Not added: %1 is not a picture or a video this program can read, or is missing.",
+               nullptr, static_cast<int>(names.size()))
+                .arg(names.join(QStringLiteral(", ")));
+        core::logger("app")->warn("{}", message.toStdString());
+        showStatus(message);
+    });
+    connect(m_ui->fitButton, &QToolButton::clicked, m_ui->preview, &CompareView::fit);
+    connect(m_ui->actualSizeButton, &QToolButton::clicked, m_ui->preview, &CompareView::actualSize);
+    connect(m_ui->swapButton, &QToolButton::clicked, m_ui->preview, &CompareView::swap);
+    connect(m_ui->preview, &CompareView::zoomChanged, this,
+            [this](double zoom) { m_ui->zoomLabel->setText(tr("Zoom %1×").arg(zoom, 0, 'f', 1)); });
     connect(m_ui->modelPicker, &ModelPicker::errorOccurred, this,
             [this](const QString& message) { showError(tr("The model cannot be used"), message); });
 
@@ -117,7 +136,7 @@ void MainWindow::applySettings(const AppSettings& settings) {
     m_ui->advanced->setOutputScale(settings.outputScale);
     m_ui->advanced->setExpanded(settings.advancedExpanded);
     m_ui->outputEdit->setText(settings.outputDir);
-    m_ui->formatCombo->setCurrentIndex(std::max(m_ui->formatCombo->findData(settings.format), 0));
+    m_ui->outputOptions->load(settings);
     m_ui->nameEdit->setText(settings.namePattern);
     m_lastInputDir = settings.lastInputDir;
     if (!settings.geometry.isEmpty()) {
@@ -141,7 +160,7 @@ void MainWindow::saveSettings() const {
     s.engine = m_ui->advanced->engineSettings();
     s.outputScale = m_ui->advanced->outputScale();
     s.outputDir = m_ui->outputEdit->text();
-    s.format = m_ui->formatCombo->currentData().toString();
+    m_ui->outputOptions->store(s);
     s.namePattern = m_ui->nameEdit->text();
     s.lastInputDir = m_lastInputDir;
     s.interruptedQueue = m_interruptedQueue;
@@ -154,77 +173,12 @@ void MainWindow::saveSettings() const {
     s.save();
 }
 
-void MainWindow::fillFormats() {
-    const QString current = m_ui->formatCombo->currentData().toString();
-    m_ui->formatCombo->clear();
-    m_ui->formatCombo->addItem(tr("Same as the input"), QString());
-    for (const char* format : {"png", "jpg", "webp", "tif", "bmp"}) {
-        m_ui->formatCombo->addItem(QString::fromLatin1(format).toUpper(),
-                                   QString::fromLatin1(format));
-    }
-    m_ui->formatCombo->setCurrentIndex(std::max(m_ui->formatCombo->findData(current), 0));
+void MainWindow::showStatus(const QString& message) {
+    statusBar()->showMessage(message);
 }
 
-bool MainWindow::startJob() {
-    return runQueue(false);
-}
-
-bool MainWindow::resumeJob() {
-    return runQueue(true);
-}
-
-bool MainWindow::runQueue(bool resume) {
-    if (m_controller->isRunning()) {
-        return false;
-    }
-    const QVector<int> rows = m_ui->queue->waitingRows();
-    if (rows.isEmpty()) {
-        statusBar()->showMessage(tr("Nothing to upscale: add images to the queue first."));
-        return false;
-    }
-    pipeline::JobSettings job;
-    for (int row : rows) {
-        job.inputs.emplace_back(m_ui->queue->entries()[row].input.toStdString());
-    }
-    const QString outputDir = m_ui->outputEdit->text().trimmed();
-    if (!outputDir.isEmpty()) {
-        // A folder that does not exist yet would be taken for a file name with one input.
-        if (!QDir().mkpath(outputDir)) {
-            showError(tr("The output folder cannot be created"),
-                      tr("The folder '%1' cannot be created. Choose another output folder.")
-                          .arg(outputDir));
-            return false;
-        }
-        job.output = outputDir.toStdString();
-    }
-    job.model = m_ui->modelPicker->currentModel().toStdString();
-    job.scale = m_ui->advanced->outputScale();
-    job.format = m_ui->formatCombo->currentData().toString().toStdString();
-    if (const QString pattern = m_ui->nameEdit->text().trimmed(); !pattern.isEmpty()) {
-        if (auto valid = pipeline::validateNamePattern(pattern.toStdString()); !valid) {
-            showError(tr("The name pattern cannot be used"),
-                      QString::fromStdString(valid.error().message));
-            return false;
-        }
-        job.namePattern = pattern.toStdString();
-    }
-    job.engine = m_ui->advanced->engineSettings();
-    job.resume = resume;
-
-    // Until the job ends, its queue and settings are stored as interrupted, so that a crash or
-    // a power cut offers Resume at the next start.
-    m_interruptedQueue.clear();
-    for (const auto& input : job.inputs) {
-        m_interruptedQueue << QString::fromStdString(input.string());
-    }
-    saveSettings();
-    m_jobRows = rows;
-    m_itemsDone = 0;
-    m_jobClock.start();
-    m_ui->progressBar->setRange(0, static_cast<int>(rows.size()));
-    m_ui->progressBar->setValue(0);
-    m_ui->progressLabel->clear();
-    return m_controller->start(job);
+QString MainWindow::statusMessage() const {
+    return statusBar()->currentMessage();
 }
 
 void MainWindow::cancelJob() {
@@ -260,6 +214,15 @@ ModelPicker* MainWindow::modelPicker() const {
 AdvancedPanel* MainWindow::advancedPanel() const {
     return m_ui->advanced;
 }
+OutputOptions* MainWindow::outputOptions() const {
+    return m_ui->outputOptions;
+}
+std::pair<int, int> MainWindow::progress() const {
+    return {m_ui->progressBar->value(), m_ui->progressBar->maximum()};
+}
+QString MainWindow::progressText() const {
+    return m_ui->progressLabel->text();
+}
 CompareView* MainWindow::preview() const {
     return m_ui->preview;
 }
@@ -273,98 +236,8 @@ void MainWindow::onRunningChanged(bool running) {
     m_ui->cancelButton->setEnabled(running);
     m_ui->modelPicker->setEnabled(!running);
     m_ui->advanced->setEnabled(!running);
+    m_ui->outputOptions->setEnabled(!running);
     m_ui->queue->setRunning(running);
-}
-
-void MainWindow::onEvent(const core::Event& event) {
-    const int row = event.itemIndex >= 0 && event.itemIndex < m_jobRows.size()
-                        ? m_jobRows[event.itemIndex]
-                        : -1;
-    const QSize inputSize(event.inputWidth, event.inputHeight);
-    const QSize outputSize(event.outputWidth, event.outputHeight);
-    switch (event.kind) {
-        case core::EventKind::JobStarted:
-            statusBar()->showMessage(tr("Upscaling %n item(s)...", nullptr, event.itemCount));
-            break;
-        case core::EventKind::ItemStarted:
-            m_ui->queue->setStatus(row, QueueEntry::Status::Running);
-            break;
-        case core::EventKind::Batch:
-            m_ui->queue->setSizes(row, inputSize, outputSize, QString::fromStdString(event.output));
-            updateProgress(event);
-            break;
-        case core::EventKind::ItemFinished:
-            ++m_itemsDone;
-            m_ui->queue->setStatus(row, QueueEntry::Status::Done);
-            m_ui->progressBar->setValue(m_itemsDone);
-            if (row == m_ui->queue->currentRow()) {
-                showPreview(row);
-            }
-            break;
-        case core::EventKind::ItemFailed:
-            ++m_itemsDone;
-            m_ui->queue->setStatus(
-                row, QueueEntry::Status::Failed,
-                event.error ? QString::fromStdString(event.error->message) : QString());
-            m_ui->progressBar->setValue(m_itemsDone);
-            break;
-        case core::EventKind::JobFinished:
-            statusBar()->showMessage(tr("Finished: %1 succeeded, %2 failed in %3 s")
-                                         .arg(event.itemsSucceeded)
-                                         .arg(event.itemsFailed)
-                                         .arg(event.seconds, 0, 'f', 1));
-            break;
-    }
-}
-
-void MainWindow::updateProgress(const core::Event& event) {
-    // Frames per second is the engine's figure for this item; the ETA is for the whole queue,
-    // from the time taken per item so far.
-    const double elapsed = m_jobClock.elapsed() / 1000.0;
-    const int done = m_itemsDone + 1;
-    const int remaining = static_cast<int>(m_jobRows.size()) - done;
-    const double eta = done > 0 ? elapsed / done * std::max(remaining, 0) : 0.0;
-    m_ui->progressLabel->setText(tr("Item %1 of %2 · %3 frames/s · ETA %4")
-                                     .arg(event.itemIndex + 1)
-                                     .arg(event.itemCount)
-                                     .arg(event.framesPerSecond, 0, 'f', 1)
-                                     .arg(formatDuration(eta)));
-}
-
-void MainWindow::onJobFailed(const QString& message) {
-    showError(tr("The job could not start"), message);
-}
-
-void MainWindow::onJobFinished(bool cancelled) {
-    for (int row : std::as_const(m_jobRows)) {
-        const auto status = m_ui->queue->entries()[row].status;
-        if (status == QueueEntry::Status::Running ||
-            (cancelled && status == QueueEntry::Status::Waiting)) {
-            m_ui->queue->setStatus(row, QueueEntry::Status::Cancelled);
-        }
-    }
-    if (cancelled) {
-        statusBar()->showMessage(tr("Cancelled. Press Resume to continue where it stopped."));
-    } else {
-        m_interruptedQueue.clear();
-        saveSettings();
-    }
-    m_ui->resumeButton->setVisible(cancelled);
-    m_jobRows.clear();
-    emit jobEnded();
-}
-
-void MainWindow::showPreview(int row) {
-    const auto& entries = m_ui->queue->entries();
-    if (row < 0 || row >= entries.size()) {
-        m_ui->preview->clear();
-        return;
-    }
-    const QueueEntry& entry = entries[row];
-    const QImage after = entry.status == QueueEntry::Status::Done && !entry.output.isEmpty()
-                             ? QImage(entry.output)
-                             : QImage();
-    m_ui->preview->setImages(QImage(entry.input), after);
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {
@@ -435,7 +308,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::changeEvent(QEvent* event) {
     if (event->type() == QEvent::LanguageChange) {
         m_ui->retranslateUi(this);
-        fillFormats();
     }
     QMainWindow::changeEvent(event);
 }

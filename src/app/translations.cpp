@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QEvent>
+#include <QLibraryInfo>
 #include <QLocale>
 
 #include "upscale/core/logging.hpp"
@@ -11,8 +12,10 @@ namespace upscale::app {
 Translations::Translations() = default;
 
 Translations::~Translations() {
-    if (m_translator) {
-        QCoreApplication::removeTranslator(m_translator.get());
+    for (const auto* translator : {&m_translator, &m_qt}) {
+        if (*translator) {
+            QCoreApplication::removeTranslator(translator->get());
+        }
     }
 }
 
@@ -43,8 +46,25 @@ bool Translations::setLanguage(const QString& code) {
                                   language.toStdString(), file.toStdString());
         return false;
     }
-    if (m_translator) {
-        QCoreApplication::removeTranslator(m_translator.get());
+    // Qt's dialogs and standard buttons: qtbase_<language>.qm from the system's Qt.
+    auto qt = std::make_unique<QTranslator>();
+    const QString qtFolder = QLibraryInfo::path(QLibraryInfo::TranslationsPath);
+    const bool qtLoaded =
+        language != QLatin1String("en") && qt->load(QStringLiteral("qtbase_") + language, qtFolder);
+    if (language != QLatin1String("en") && !qtLoaded) {
+        core::logger("app")->warn(
+            "Qt's own {} translation was not found in {}; its dialogs "
+            "stay in English.",
+            language.toStdString(), qtFolder.toStdString());
+    }
+    for (const auto* old : {&m_translator, &m_qt}) {
+        if (*old) {
+            QCoreApplication::removeTranslator(old->get());
+        }
+    }
+    m_qt = qtLoaded ? std::move(qt) : nullptr;
+    if (m_qt) {
+        QCoreApplication::installTranslator(m_qt.get());
     }
     m_translator = std::move(translator);
     QCoreApplication::installTranslator(m_translator.get());

@@ -48,6 +48,10 @@ struct Options {
 /// Parses argv. Returns the exit code to stop with (help: 0, usage error: 2), or -1 to go on.
 int parseOptions(int argc, char** argv, Options& options);
 
+/// What to do about an error, in the command line's own words (its flags); empty when the
+/// error has no remedy.
+std::string remedyAdvice(const core::Error& error);
+
 /// One JSON object per line on stdout for an event.
 std::string eventToJson(const core::Event& event);
 

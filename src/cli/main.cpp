@@ -52,10 +52,17 @@ int main(int argc, char** argv) {
         if (options.json) {
             std::cout << cli::eventToJson(event) << std::endl;
         }
+        if (event.kind == core::EventKind::ItemFailed && event.error) {
+            if (const auto advice = cli::remedyAdvice(*event.error); !advice.empty()) {
+                core::logger("cli")->warn("{}", advice);
+            }
+        }
     });
     auto summary = runner.run(gCancel);
     if (!summary) {
-        core::logger("cli")->error("{}", summary.error().message);
+        const auto advice = cli::remedyAdvice(summary.error());
+        core::logger("cli")->error("{}{}{}", summary.error().message, advice.empty() ? "" : " ",
+                                   advice);
         const auto code = summary.error().code;
         // A model or setting the user named that does not exist is a usage error.
         return code == core::ErrorCode::InvalidArgument || code == core::ErrorCode::NotFound

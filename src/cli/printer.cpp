@@ -4,6 +4,44 @@
 
 namespace upscale::cli {
 
+std::string remedyAdvice(const core::Error& error) {
+    using core::Remedy;
+    switch (error.remedy) {
+        case Remedy::None:
+            return {};
+        case Remedy::ReplaceOutput:
+            return "Use --overwrite to replace it, or choose another output with -o.";
+        case Remedy::ChooseOutput:
+            return "Choose another output, or a writable folder, with -o.";
+        case Remedy::Resume:
+            return "Once that is fixed, run again with --resume: finished work is kept.";
+        case Remedy::ResumeOrRestart:
+            return "Run again with --resume to continue it, or with --overwrite to start over.";
+        case Remedy::ChooseModel:
+            return "Use --list-models to see the models, or give a model file's path with "
+                   "--model.";
+        case Remedy::ChooseDevice:
+            return "Use --device cpu or --device auto.";
+        case Remedy::RaiseLimit:
+            return "If the file is genuine and there is memory for it, run again with a higher "
+                   "--max-pixels.";
+        case Remedy::ChooseCodec:
+            return "Choose another codec with --codec.";
+        case Remedy::ChooseContainer:
+            return "Choose another codec with --codec, or MKV output (-f mkv), which holds them "
+                   "all.";
+        case Remedy::EncoderOptions:
+            return "Check --preset, --crf and --pix-fmt.";
+        case Remedy::PixelFormat:
+            return "Choose another --pix-fmt, or leave it out to follow the source.";
+        case Remedy::ReplaceFrames:
+            return "Use --overwrite to replace it, or choose another folder with --frames-out.";
+        case Remedy::VideoOutput:
+            return "Use --frames-out DIR for one image per frame, or a video output.";
+    }
+    return {};
+}
+
 std::string eventToJson(const core::Event& e) {
     nlohmann::ordered_json j;
     j["event"] = core::eventKindName(e.kind);
@@ -43,12 +81,15 @@ std::string eventToJson(const core::Event& e) {
             if (e.error) {
                 j["error"] = core::errorCodeName(e.error->code);
                 j["message"] = e.error->message;
+                j["remedy"] = core::remedyName(e.error->remedy);
+                j["advice"] = remedyAdvice(*e.error);
             }
             break;
         case core::EventKind::JobFinished:
             j["items"] = e.itemCount;
             j["succeeded"] = e.itemsSucceeded;
             j["failed"] = e.itemsFailed;
+            j["cancelled"] = e.itemsCancelled;
             j["skipped"] = e.itemsSkipped;
             j["seconds"] = e.seconds;
             break;

@@ -32,6 +32,40 @@ std::string_view errorCodeName(ErrorCode code) {
     return "internal";
 }
 
+std::string_view remedyName(Remedy remedy) {
+    switch (remedy) {
+        case Remedy::None:
+            return "none";
+        case Remedy::ReplaceOutput:
+            return "replace-output";
+        case Remedy::ChooseOutput:
+            return "choose-output";
+        case Remedy::Resume:
+            return "resume";
+        case Remedy::ResumeOrRestart:
+            return "resume-or-restart";
+        case Remedy::ChooseModel:
+            return "choose-model";
+        case Remedy::ChooseDevice:
+            return "choose-device";
+        case Remedy::RaiseLimit:
+            return "raise-limit";
+        case Remedy::ChooseCodec:
+            return "choose-codec";
+        case Remedy::ChooseContainer:
+            return "choose-container";
+        case Remedy::EncoderOptions:
+            return "encoder-options";
+        case Remedy::PixelFormat:
+            return "pixel-format";
+        case Remedy::ReplaceFrames:
+            return "replace-frames";
+        case Remedy::VideoOutput:
+            return "video-output";
+    }
+    return "none";
+}
+
 ErrorCode ioErrorCode(int errnum) {
     return errnum == ENOSPC || errnum == EDQUOT || errnum == EFBIG ? ErrorCode::DiskFull
                                                                    : ErrorCode::Io;

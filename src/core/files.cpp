@@ -103,10 +103,10 @@ core::Error writeError(const fs::path& path, int errnum) {
     std::string advice;
     if (errnum == EFBIG) {
         advice =
-            "The file is larger than the file system or the file size limit (ulimit -f) allows. "
-            "Free some space or raise the limit, then run again with --resume.";
+            "The file is larger than the file system or the file size limit of this session "
+            "allows. Free some space or raise the limit.";
     } else if (code == ErrorCode::DiskFull) {
-        advice = "Free some space on the disk, then run again with --resume.";
+        advice = "Free some space on the disk.";
     } else if (errnum == ENOENT || errnum == ENOTDIR) {
         advice = "Check that the folder exists.";
     } else if (errnum == EACCES || errnum == EPERM || errnum == EROFS) {
@@ -115,7 +115,9 @@ core::Error writeError(const fs::path& path, int errnum) {
         advice = "Check that the folder exists and that you may write to it.";
     }
     return {code,
-            fmt::format("Cannot write '{}': {}. {}", path.string(), std::strerror(errnum), advice)};
+            fmt::format("Cannot write '{}': {}. {}", path.string(), std::strerror(errnum), advice),
+            code == ErrorCode::DiskFull ? core::Remedy::Resume : core::Remedy::ChooseOutput,
+            path.string()};
 }
 
 core::Result<void> writeFileAtomically(const fs::path& path, std::span<const std::uint8_t> bytes) {

@@ -31,15 +31,16 @@ core::Result<c10::Device> resolveDevice(const core::DeviceSpec& spec) {
         case core::DeviceSpec::Kind::Cuda: {
             if (!cuda) {
                 return core::fail(core::ErrorCode::NotFound,
-                                  "No CUDA GPU is available (or this build has no CUDA support). "
-                                  "Use --device cpu or --device auto.");
+                                  "No CUDA GPU is available (or this build has no CUDA support).",
+                                  core::Remedy::ChooseDevice);
             }
             const auto count = static_cast<int>(torch::cuda::device_count());
             if (spec.index >= count) {
                 return core::fail(core::ErrorCode::NotFound,
                                   fmt::format("GPU cuda:{} does not exist: this machine has {} "
                                               "GPU(s), cuda:0 to cuda:{}.",
-                                              spec.index, count, count - 1));
+                                              spec.index, count, count - 1),
+                                  core::Remedy::ChooseDevice);
             }
             return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(spec.index));
         }

@@ -73,7 +73,8 @@ core::Error writeError(int rc, const std::filesystem::path& path) {
         return core::writeError(path, errnum);
     }
     return {core::ErrorCode::UnsupportedFormat,
-            "Cannot write '" + path.string() + "': FFmpeg refused it (" + errorText(rc) + ")."};
+            "Cannot write '" + path.string() + "': FFmpeg refused it (" + errorText(rc) + ").",
+            core::Remedy::None, path.string()};
 }
 
 void bridgeLog() {

@@ -25,9 +25,10 @@ core::Result<void> checkReadLimits(const std::filesystem::path& path, std::int64
         return core::fail(
             ErrorCode::LimitExceeded,
             fmt::format("'{}' is {}x{} = {} pixels, more than the limit of {} pixels, so it was "
-                        "not decoded. If the file is genuine and there is memory for it, run again "
-                        "with a higher --max-pixels.",
-                        path.string(), width, height, pixels, limits.maxPixels));
+                        "not decoded. If the file is genuine and there is memory for it, raise "
+                        "the pixel limit.",
+                        path.string(), width, height, pixels, limits.maxPixels),
+            core::Remedy::RaiseLimit, path.string());
     }
     return {};
 }

@@ -131,7 +131,8 @@ struct VideoWriter::Impl {
                 fmt::format("Cannot open the {} encoder for '{}' ({}x{}, {}): {}. The encoder "
                             "refuses this preset, quality or pixel format.",
                             config.codec->name, target.string(), config.width, config.height,
-                            av_get_pix_fmt_name(config.format), ff::errorText(opened)));
+                            av_get_pix_fmt_name(config.format), ff::errorText(opened)),
+                core::Remedy::EncoderOptions, target.string());
         }
         return {};
     }
@@ -294,13 +295,15 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
         return fail(ErrorCode::UnsupportedFormat,
                     fmt::format("The {} encoder is not available in this FFmpeg build, so '{}' "
                                 "cannot be written with it.",
-                                encoderName ? encoderName : options.codec, target.string()));
+                                encoderName ? encoderName : options.codec, target.string()),
+                    core::Remedy::ChooseCodec, target.string());
     }
     const auto cannotHold = [&] {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("The {} container cannot hold {} video, so '{}' cannot be "
                                 "written. Matroska (MKV) holds every codec offered.",
-                                container->name, avcodec_get_name(codec->id), target.string()));
+                                container->name, avcodec_get_name(codec->id), target.string()),
+                    core::Remedy::ChooseContainer, target.string());
     };
     if (avformat_query_codec(container, codec->id, FF_COMPLIANCE_NORMAL) != 1) {
         return cannotHold();
@@ -313,7 +316,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
             return fail(ErrorCode::InvalidArgument,
                         fmt::format("The {} encoder cannot write pixel format {}; without a "
                                     "pixel format the source's is followed.",
-                                    codec->name, options.pixelFormat));
+                                    codec->name, options.pixelFormat),
+                        core::Remedy::PixelFormat, target.string());
         }
     } else if (format == AV_PIX_FMT_NONE || !supports(codec, format)) {
         format = fallbackFormat(codec, format, rgbVideo);
@@ -351,7 +355,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("AV1 (SVT-AV1) needs frames of at least 64x64, so '{}' cannot be "
                                 "written at {}x{}. A larger scale or another codec can write it.",
-                                target.string(), outWidth, outHeight));
+                                target.string(), outWidth, outHeight),
+                    core::Remedy::ChooseCodec, target.string());
     }
 
     EncoderConfig& config = impl->config;
@@ -450,7 +455,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     if (!impl->sws) {
         return fail(ErrorCode::UnsupportedFormat,
                     fmt::format("Cannot convert RGB frames to {} for '{}'.",
-                                av_get_pix_fmt_name(format), target.string()));
+                                av_get_pix_fmt_name(format), target.string()),
+                    core::Remedy::PixelFormat, target.string());
     }
     // The same matrix and range the source was read with, so colours round-trip unchanged.
     const int* coefficients = ff::swsCoefficients(config.matrix, width, height);

@@ -191,7 +191,7 @@ void addUserModels(Manifest& manifest, const std::filesystem::path& dir) {
         if (manifest.find(id) != nullptr) {
             core::logger("models")->warn(
                 "The user model '{}' has the same name as another model and is not listed; "
-                "rename it, or give its path with --model.",
+                "rename it, or name it by its path.",
                 file.string());
             continue;
         }
@@ -262,10 +262,9 @@ core::Result<ModelRef> resolveModel(std::string_view idOrPath, const Manifest& m
     }
     return core::fail(
         core::ErrorCode::NotFound,
-        fmt::format("Unknown model '{}'. Available models: {}. Use --list-models to "
-                    "see them, or give the path to a model file.",
-                    idOrPath,
-                    ids.empty() ? std::string("none") : fmt::format("{}", fmt::join(ids, ", "))));
+        fmt::format("Unknown model '{}'. Available models: {}.", idOrPath,
+                    ids.empty() ? std::string("none") : fmt::format("{}", fmt::join(ids, ", "))),
+        core::Remedy::ChooseModel, std::string(idOrPath));
 }
 
 }  // namespace upscale::models

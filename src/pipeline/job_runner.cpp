@@ -22,16 +22,29 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// Records a finished output for --resume; a journal that cannot be written (a full disk)
+/// Records a finished output for a resumed run; a journal that cannot be written (a full disk)
 /// stops the job like any other failed write.
 void recordFinished(OutputJournals& journals, const JobItem& item,
                     const std::shared_ptr<spdlog::logger>& log,
                     std::optional<core::Error>& stopped) {
     if (auto recorded = journals.record(item); !recorded) {
-        log->warn("{} A later --resume will process '{}' again.", recorded.error().message,
+        log->warn("{} A resumed run will process '{}' again.", recorded.error().message,
                   item.input.string());
         if (recorded.error().code == core::ErrorCode::DiskFull && !stopped) {
             stopped = recorded.error();
+        }
+    }
+}
+
+/// "photo_x4.png" -> the first of "photo_x4-2.png", "photo_x4-3.png", ... that does not exist.
+std::filesystem::path freeNumberedName(const std::filesystem::path& output) {
+    std::error_code ec;
+    for (int n = 2;; ++n) {
+        auto candidate = output;
+        candidate.replace_filename(
+            fmt::format("{}-{}{}", output.stem().string(), n, output.extension().string()));
+        if (!std::filesystem::exists(candidate, ec)) {
+            return candidate;
         }
     }
 }
@@ -42,9 +55,8 @@ core::Result<void> checkOutput(const std::filesystem::path& output, bool overwri
     std::error_code ec;
     if (std::filesystem::exists(output, ec) && !overwrite) {
         return core::fail(core::ErrorCode::InvalidArgument,
-                          fmt::format("The output '{}' already exists. Use --overwrite to replace "
-                                      "it, or choose another output with -o.",
-                                      output.string()));
+                          fmt::format("The output '{}' already exists.", output.string()),
+                          core::Remedy::ReplaceOutput, output.string());
     }
     const auto dir =
         output.parent_path().empty() ? std::filesystem::path(".") : output.parent_path();
@@ -52,9 +64,9 @@ core::Result<void> checkOutput(const std::filesystem::path& output, bool overwri
         std::filesystem::create_directories(dir, ec);
         if (ec) {
             return core::fail(core::ErrorCode::Io,
-                              fmt::format("Cannot create the output folder '{}': {}. Choose a "
-                                          "writable folder with -o.",
-                                          dir.string(), ec.message()));
+                              fmt::format("Cannot create the output folder '{}': {}.", dir.string(),
+                                          ec.message()),
+                              core::Remedy::ChooseOutput, dir.string());
         }
     }
     return {};
@@ -70,7 +82,8 @@ core::Result<models::ModelRef> resolveJobModel(const JobSettings& settings) {
         const auto* def = manifest->defaultModel();
         if (def == nullptr) {
             return core::fail(core::ErrorCode::NotFound,
-                              "No bundled model was found. Name a model file with --model.");
+                              "No bundled model was found.",
+                              core::Remedy::ChooseModel);
         }
         modelName = def->id;
     }
@@ -95,6 +108,12 @@ core::Result<void> JobSettings::validate() const {
                           fmt::format("Unknown output format '{}'. Use png, jpg, webp, tif or "
                                       "bmp for images, mp4, mkv, mov or webm for videos.",
                                       format));
+    }
+    if (!videoFormat.empty() && !media::hasVideoOutputExtension("x." + videoFormat)) {
+        return core::fail(core::ErrorCode::InvalidArgument,
+                          fmt::format("Unknown video output format '{}'. Use mp4, mkv, mov or "
+                                      "webm.",
+                                      videoFormat));
     }
     if (auto valid = video.validate(); !valid) {
         return valid;
@@ -167,7 +186,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     // A full disk stops the job: every later item would fail the same way.
     std::optional<core::Error> stopped;
     auto failItem = [&](core::Event ev, const core::Error& error, Clock::time_point start) {
-        ++summary.failed;
+        ++(error.code == core::ErrorCode::Cancelled ? summary.cancelled : summary.failed);
         if (error.code == core::ErrorCode::DiskFull && !stopped) {
             stopped = error;
         }
@@ -222,27 +241,46 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     std::size_t next = 0;
     for (; next < items.size() && !cancel.cancelled() && !stopped; ++next) {
         const std::size_t i = next;
-        const JobItem& item = items[i];
+        JobItem item = items[i];
         const auto itemStart = Clock::now();
         core::Event ev = itemEvent(i);
         core::Event itemStarted = ev;
         itemStarted.kind = core::EventKind::ItemStarted;
         m_onEvent(itemStarted);
         if (!item.error.empty()) {
-            failItem(ev, core::Error{core::ErrorCode::InvalidArgument, item.error}, itemStart);
+            failItem(ev,
+                     core::Error{core::ErrorCode::InvalidArgument, item.error, item.remedy,
+                                 item.output.string()},
+                     itemStart);
             continue;
         }
-        if (journals.finishedBefore(item)) {
+        // An item is skipped when an earlier run finished it, or when its output exists and
+        // the job says to keep existing outputs.
+        auto skip = [&](std::string_view reason) {
             ++summary.succeeded;
             ++summary.skipped;
-            log->info("Skipped {}: {} was finished by an earlier run and is unchanged.",
-                      item.input.string(), item.output.string());
+            log->info("Skipped {}: {} {}.", item.input.string(), item.output.string(), reason);
             core::Event skipped = ev;
             skipped.kind = core::EventKind::ItemFinished;
             skipped.skipped = true;
             skipped.framesTotal = 0;
             m_onEvent(skipped);
+        };
+        if (journals.finishedBefore(item)) {
+            skip("was finished by an earlier run and is unchanged");
             continue;
+        }
+        std::error_code ec;
+        if (!m_settings.overwrite && m_settings.existing != JobSettings::ExistingOutput::Refuse &&
+            m_settings.framesOut.empty() && std::filesystem::exists(item.output, ec)) {
+            if (m_settings.existing == JobSettings::ExistingOutput::Skip) {
+                skip("already exists");
+                continue;
+            }
+            item.output = freeNumberedName(item.output);
+            ev.output = item.output.string();
+            log->info("{} exists: writing {} beside it.", items[i].output.string(),
+                      item.output.string());
         }
         if (media::isVideoInput(item.input)) {
             // A video is written batch by batch as it goes; the images before it finish first
@@ -287,15 +325,15 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     }
     if (stopped) {
         log->error(
-            "The job stopped: {} Every finished output is kept; run the same command "
-            "again with --resume once there is space.",
+            "The job stopped: {} Every finished output is kept; resume the job once there is "
+            "space.",
             stopped->message);
         for (; next < items.size(); ++next) {
             core::Event ev = itemEvent(next);
             ev.kind = core::EventKind::ItemFailed;
             ev.error = core::Error{core::ErrorCode::DiskFull,
-                                   "Not started: the job stopped because the disk is full. Run "
-                                   "again with --resume once there is space."};
+                                   "Not started: the job stopped because the disk is full.",
+                                   core::Remedy::Resume, items[next].input.string()};
             ++summary.failed;
             m_onEvent(ev);
         }
@@ -319,6 +357,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     done.itemsSucceeded = summary.succeeded;
     done.itemsFailed = summary.failed;
     done.itemsSkipped = summary.skipped;
+    done.itemsCancelled = summary.cancelled;
     done.seconds = summary.seconds;
     m_onEvent(done);
     return summary;

@@ -13,13 +13,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// The journal's own message: without it, a later --resume cannot know what was finished.
+/// The journal's own message: without it, a later resumed run cannot know what was finished.
 core::Error journalError(const fs::path& file, int errnum) {
     return core::Error{core::ioErrorCode(errnum),
                        fmt::format("Cannot write the job journal '{}': {}. Free some space on "
-                                   "the disk or make the output folder writable, then run again "
-                                   "with --resume.",
-                                   file.string(), std::strerror(errnum))};
+                                   "the disk or make the output folder writable.",
+                                   file.string(), std::strerror(errnum)),
+                       core::Remedy::Resume, file.string()};
 }
 
 std::span<const std::uint8_t> bytesOf(const std::string& text) {

@@ -101,8 +101,13 @@ std::vector<JobItem> planItems(const JobSettings& settings, double scale,
             item.output = settings.output;
         } else {
             const auto dir = settings.output.empty() ? input.parent_path() : settings.output;
-            item.output = dir / outputFileName(input, scale, settings.format, settings.namePattern,
-                                               modelName);
+            // A mixed queue gives its videos a container of their own.
+            const std::string& format =
+                media::hasVideoExtension(input) && !settings.videoFormat.empty()
+                    ? settings.videoFormat
+                    : settings.format;
+            item.output =
+                dir / outputFileName(input, scale, format, settings.namePattern, modelName);
         }
         items.push_back(std::move(item));
     };
@@ -139,10 +144,9 @@ std::vector<JobItem> planItems(const JobSettings& settings, double scale,
         std::error_code ec;
         auto canonical = std::filesystem::weakly_canonical(item.output, ec);
         if (inputs.count(canonical) != 0) {
-            item.error = fmt::format(
-                "The output '{}' would overwrite an input. Choose another "
-                "output with -o.",
-                item.output.string());
+            item.error =
+                fmt::format("The output '{}' would overwrite an input.", item.output.string());
+            item.remedy = core::Remedy::ChooseOutput;
             continue;
         }
         for (int n = 2; taken.count(canonical) != 0; ++n) {

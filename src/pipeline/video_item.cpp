@@ -46,9 +46,8 @@ public:
         std::error_code ec;
         if (!m_overwrite && fs::exists(file, ec)) {
             return fail(ErrorCode::InvalidArgument,
-                        fmt::format("The frame file '{}' already exists. Use --overwrite to "
-                                    "replace it, or choose another folder with --frames-out.",
-                                    file.string()));
+                        fmt::format("The frame file '{}' already exists.", file.string()),
+                        core::Remedy::ReplaceFrames, file.string());
         }
         return media::writeImage(file, frame.image);
     }
@@ -164,17 +163,17 @@ core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& setting
         fs::create_directories(settings.framesOut, ec);
         if (ec) {
             return fail(ErrorCode::Io,
-                        fmt::format("Cannot create the frames folder '{}': {}. Choose a writable "
-                                    "folder with --frames-out.",
-                                    settings.framesOut.string(), ec.message()));
+                        fmt::format("Cannot create the frames folder '{}': {}.",
+                                    settings.framesOut.string(), ec.message()),
+                        core::Remedy::ChooseOutput, settings.framesOut.string());
         }
         return FrameSink(settings.framesOut, item.input.stem().string(), settings.overwrite);
     }
     if (media::hasImageExtension(item.output)) {
         return fail(ErrorCode::InvalidArgument,
-                    fmt::format("'{}' is a video; it cannot be saved as the image '{}'. Use "
-                                "--frames-out DIR for one image per frame, or a video output.",
-                                item.input.string(), item.output.string()));
+                    fmt::format("'{}' is a video; it cannot be saved as the image '{}'.",
+                                item.input.string(), item.output.string()),
+                    core::Remedy::VideoOutput, item.output.string());
     }
     if (auto ok = checkOutput(item.output, settings.overwrite); !ok) {
         return fail(ok.error());

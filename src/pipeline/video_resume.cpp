@@ -77,18 +77,19 @@ core::Result<VideoJournal> VideoJournal::open(const JobItem& item, const std::st
         if (!resume && !done.empty() && !overwrite) {
             return fail(ErrorCode::InvalidArgument,
                         fmt::format("An interrupted run of '{}' left {} finished segment(s) ({} "
-                                    "frames) in '{}'. Run again with --resume to continue it, or "
-                                    "with --overwrite to start over.",
+                                    "frames) in '{}'.",
                                     item.input.string(), done.size(),
-                                    done.back().firstFrame + done.back().frames, folder.string()));
+                                    done.back().firstFrame + done.back().frames, folder.string()),
+                        core::Remedy::ResumeOrRestart, item.input.string());
         }
         if (resume && !done.empty() && !sameJob && !overwrite) {
             return fail(ErrorCode::InvalidArgument,
                         fmt::format("The interrupted run in '{}' was made from another version "
                                     "of '{}' or with other settings (model, precision, scale, "
                                     "tiles or video options). Resume it with the same settings, "
-                                    "or start over with --overwrite.",
-                                    folder.string(), item.input.string()));
+                                    "or start over replacing it.",
+                                    folder.string(), item.input.string()),
+                        core::Remedy::ReplaceOutput, item.input.string());
         }
         if (resume && sameJob && !done.empty()) {
             VideoJournal journal(folder, std::move(*earlier));

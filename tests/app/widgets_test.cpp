@@ -6,6 +6,7 @@
 #include <QMessageBox>
 
 #include "app_test_util.hpp"
+#include "common/video_clips.hpp"
 #include "upscale/app/compare_view.hpp"
 #include "upscale/app/queue_widget.hpp"
 #include "upscale/models/manifest.hpp"
@@ -21,19 +22,30 @@ TEST_F(AppTest, DropOfTwoImagesAVideoAndAFolderFillsTheQueue) {
     writeImage("folder/d.png");
     writeImage("folder/c.bmp");
     std::ofstream(m_dir / "folder" / "notes.txt") << "not an image";
-    std::ofstream(m_dir / "folder" / "clip.mkv") << "a video, by its name";
-    std::ofstream(m_dir / "v.mp4") << "a video, by its name";
+    ASSERT_EQ(test::makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 3 -c:v ffv1",
+                             m_dir / "folder" / "clip.mkv"),
+              "");
+    std::ofstream(m_dir / "folder" / "fake.mkv") << "a video by its name only";
+    ASSERT_EQ(test::makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 5 -c:v ffv1",
+                             m_dir / "v.mkv"),
+              "");
     app::MainWindow window;
     auto& queue = *window.queue();
     QSignalSpy counted(&queue, &app::QueueWidget::countChanged);
+    QSignalSpy refused(&queue, &app::QueueWidget::refused);
 
-    dropUrls(queue, {a, b, dir("v.mp4"), dir("folder")});
+    dropUrls(queue, {a, b, dir("v.mkv"), dir("folder")});
 
     ASSERT_EQ(queue.entries().size(), 6);
     EXPECT_EQ(queue.entries()[0].input, a);
     EXPECT_EQ(queue.entries()[1].input, b);
-    EXPECT_TRUE(queue.entries()[2].input.endsWith(QStringLiteral("v.mp4")));
-    // A folder adds its images and videos in name order and skips everything else.
+    EXPECT_TRUE(queue.entries()[2].input.endsWith(QStringLiteral("v.mkv")));
+    // A video's frame count comes from its probe; an image is one frame.
+    EXPECT_EQ(queue.entries()[2].frames, 5);
+    EXPECT_TRUE(queue.entries()[2].video);
+    EXPECT_EQ(queue.entries()[0].frames, 1);
+    // A folder adds its images and videos in name order and skips everything else, a file
+    // that only looks like a video by its name included.
     EXPECT_TRUE(queue.entries()[3].input.endsWith(QStringLiteral("folder/c.bmp")));
     EXPECT_TRUE(queue.entries()[4].input.endsWith(QStringLiteral("folder/clip.mkv")));
     EXPECT_TRUE(queue.entries()[5].input.endsWith(QStringLiteral("folder/d.png")));
@@ -42,6 +54,7 @@ TEST_F(AppTest, DropOfTwoImagesAVideoAndAFolderFillsTheQueue) {
     }
     ASSERT_EQ(counted.size(), 1);
     EXPECT_EQ(counted.front().front().toInt(), 6);
+    EXPECT_TRUE(refused.isEmpty());
 
     // Dropping the same files again adds nothing; remove and clear empty it.
     dropUrls(queue, {a});
@@ -73,7 +86,7 @@ TEST_F(AppTest, CompareViewShowsBeforeLeftOfTheSplitAndAfterRight) {
     shot = view.grab().toImage();
     EXPECT_EQ(shot.pixelColor(160, 150), QColor(Qt::red));
 
-    // Zoom magnifies around the centre and never goes below fitting the widget.
+    // Zoom magnifies around the centre and the wheel never goes below fitting the widget.
     view.setZoom(2.0);
     EXPECT_EQ(view.imageRect(), QRectF(-100, -100, 400, 400));
     view.setZoom(0.1);

@@ -167,7 +167,8 @@ TEST_F(Cli, UnwritableOutputFolderFailsNamingItAndOtherInputsStillRun) {
     EXPECT_NE(run.output.find("Cannot create the output folder '" + blocked.string() + "': "),
               std::string::npos)
         << run.output;
-    EXPECT_NE(run.output.find("Choose a writable folder with -o."), std::string::npos);
+    EXPECT_NE(run.output.find("Choose another output, or a writable folder, with -o."),
+              std::string::npos);
     EXPECT_FALSE(fs::exists(m_dir / "a_x4.png"));
 
     // Outputs go beside their inputs. The second input is read through /dev/fd/3, a folder that

@@ -162,7 +162,7 @@ TEST_F(Video, AStreamOverTheLimitsIsRefusedBeforeDecoding) {
         EXPECT_NE(error.message.find("64x48 = 3072 pixels, more than the limit of 3071 pixels"),
                   std::string::npos)
             << error.message;
-        EXPECT_NE(error.message.find("--max-pixels"), std::string::npos) << error.message;
+        EXPECT_EQ(error.remedy, core::Remedy::RaiseLimit);
     }
     auto narrow = media::VideoReader::open(clip, media::ReadLimits{.maxDimension = 63});
     ASSERT_FALSE(narrow.has_value());
@@ -209,6 +209,7 @@ TEST_F(Video, WriterRefusesACodecTheContainerCannotHold) {
               std::string::npos)
         << writer.error().message;
     EXPECT_EQ(writer.error().message.find("--"), std::string::npos) << writer.error().message;
+    EXPECT_EQ(writer.error().remedy, core::Remedy::ChooseContainer) << writer.error().message;
     // Nothing is left behind: no output, no temporary file.
     EXPECT_EQ(std::distance(fs::directory_iterator(m_dir), fs::directory_iterator()), 1);
 }

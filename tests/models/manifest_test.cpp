@@ -140,8 +140,8 @@ TEST(Manifest, UnknownIdListsTheAvailableOnes) {
     EXPECT_EQ(r.error().code, ErrorCode::NotFound);
     EXPECT_EQ(r.error().message,
               "Unknown model 'realesrgan-x9'. Available models: realesr-animevideov3, "
-              "realesr-general-x4v3, realesrgan-x4plus-anime. Use --list-models to see them, or "
-              "give the path to a model file.");
+              "realesr-general-x4v3, realesrgan-x4plus-anime.");
+    EXPECT_EQ(r.error().remedy, upscale::core::Remedy::ChooseModel);
 }
 
 TEST(Manifest, MissingPathIsNotFound) {

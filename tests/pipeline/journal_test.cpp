@@ -85,5 +85,5 @@ TEST(Journal, AnUnwritableJournalSaysWhichFile) {
     EXPECT_NE(appended.error().message.find((dir / "blocked" / "journal.jsonl").string()),
               std::string::npos)
         << appended.error().message;
-    EXPECT_NE(appended.error().message.find("--resume"), std::string::npos);
+    EXPECT_EQ(appended.error().remedy, upscale::core::Remedy::Resume);
 }

@@ -43,6 +43,169 @@
         <source>Model&apos;s own</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Show or hide the engine settings: precision, batch size, workers, tiles, device and output scale.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The number format the network computes in. FP16 and BF16 halve the memory and are faster on GPUs; FP32 is exact everywhere; the model&apos;s own keeps what the file holds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many video frames go through the network at once. Larger batches are faster on a GPU and use more memory; 1 to 2 suits the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many copies of the network run side by side, each on its own thread. More workers use more memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Large pictures are upscaled in square tiles of this size, so that they fit in memory. Auto picks a size from the free memory; smaller tiles use less memory and are slower.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the network runs: Automatic takes the first GPU when there is one, else the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How much larger the result is. The model&apos;s own scale (usually 4) is the sharpest; other values resize its result.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ErrorText</name>
+    <message>
+        <source>The output &apos;%1&apos; already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The frame file &apos;%1&apos; already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An interrupted run of &apos;%1&apos; left finished parts behind.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A video cannot be saved as the image &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The container of &apos;%1&apos; cannot hold the chosen codec.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chosen codec cannot write &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The video encoder cannot write &apos;%1&apos; with these settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chosen device is not available on this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model was found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model &apos;%1&apos; was not found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; was not found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not in a format Upscale Studio can read or write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is damaged or incomplete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model does not fit its architecture.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; cannot be read or written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The disk is full: &apos;%1&apos; cannot be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is larger than the pixel limit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The device ran out of memory while upscaling &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled: &apos;%1&apos; was not finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; cannot be upscaled with these settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An unexpected error stopped &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose Keep both or Replace under If the output exists, or another output folder, then press Start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another output folder with Choose..., then press Start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Once that is fixed, press Resume: finished work is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Resume to continue it, or choose Replace under If the output exists to start over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another model in the Model list, or add a model file with Add model....</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose CPU or Automatic under Advanced &gt; Device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file is refused to protect the computer&apos;s memory; use a smaller picture.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another codec under Video.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another codec, or the MKV container, which holds them all, under Video.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try another speed preset, quality or codec under Video.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a video container under Video.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -72,10 +235,6 @@
     </message>
     <message>
         <source>Choose...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Format</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -134,13 +293,37 @@
         <source>Continue the interrupted job: finished outputs are kept, videos go on after their last saved segment</source>
         <translation>Continue the interrupted job: finished outputs are kept, videos go on after their last saved segment</translation>
     </message>
+    <message>
+        <source>Upscale every waiting, failed or cancelled item; when there is none, the selected items again with the current settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after the current batch. Finished outputs are kept; Resume continues the rest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the whole picture (Ctrl+0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One pixel of the result per screen pixel (Ctrl+1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swap the before and after sides (X)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>QueueWidget</name>
-    <message>
-        <source>Drop images or folders here, or use File &gt; Add files.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>File</source>
         <translation type="unfinished"></translation>
@@ -166,7 +349,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&lt;p style=&quot;font-size:large&quot;&gt;&lt;b&gt;Drop pictures, videos or folders here&lt;/b&gt;&lt;/p&gt;&lt;p&gt;or use File &gt; Add files... (Ctrl+O). Then choose a model and press Start.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected items from the queue (Delete). Files on disk are not touched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty the queue. Files on disk are not touched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Re-run failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put every failed and cancelled item back in line for the next Start.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -204,10 +403,6 @@
         <source>Keeps the model file&apos;s own type (BF16 runs on the CPU too).</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>GPU %1</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>upscale::app::CompareView</name>
@@ -223,6 +418,29 @@
         <source>After</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Drag to move the split. Wheel: zoom about the pointer. Middle or right button, or Space and drag: pan. Double click: fit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>upscale::app::LogPanel</name>
+    <message>
+        <source>What the program does, with warnings and errors. Right-click to copy, clear, or show debug messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show debug messages</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>upscale::app::MainWindow</name>
@@ -235,14 +453,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Same as the input</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nothing to upscale: add images to the queue first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The output folder cannot be created</source>
         <translation type="unfinished"></translation>
     </message>
@@ -252,25 +462,13 @@
     </message>
     <message numerus="yes">
         <source>Upscaling %n item(s)...</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Upscaling %n item...</numerusform>
+            <numerusform>Upscaling %n items...</numerusform>
         </translation>
     </message>
     <message>
-        <source>Finished: %1 succeeded, %2 failed in %3 s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Item %1 of %2 · %3 frames/s · ETA %4</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The job could not start</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -313,8 +511,51 @@
         </translation>
     </message>
     <message>
-        <source>Cancelled. Press Resume to continue where it stopped.</source>
-        <translation>Cancelled. Press Resume to continue where it stopped.</translation>
+        <source>Already in the queue, selected: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not added: %1 is not a picture or a video this program can read, or is missing.</source>
+        <translation>
+            <numerusform>Not added: %1 is not a picture or a video this program can read, or is missing.</numerusform>
+            <numerusform>Not added: %1 are not pictures or videos this program can read, or are missing.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Zoom %1×</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to upscale: add pictures or videos to the queue, or select finished items to run them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name pattern &apos;%1&apos; must be a file name without a folder, using {name}, {scale} and {model}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished in %1 s: %2 done, %3 skipped, %4 failed, %5 cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 frames · measuring the speed...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 frames · %3 frames/s · %4 left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled. Press Resume (or Start) to continue where it stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 frames</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -337,6 +578,105 @@
     </message>
 </context>
 <context>
+    <name>upscale::app::OutputOptions</name>
+    <message>
+        <source>Image format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If the output exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same as the input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file format of upscaled images. PNG and TIFF are lossless; JPEG and WebP are smaller.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same container as the input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The container of upscaled videos. MP4 plays everywhere; MKV holds every codec, subtitle and attachment; MOV suits editing software; WebM is for the web.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usual codec of the container</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FFV1 (lossless)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The video codec. H.264 plays everywhere; H.265 and AV1 give smaller files for the same quality but encode slower; FFV1 is lossless, for archives; ProRes is for editing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encoder default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CRF </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Constant rate factor for H.264, H.265 and AV1: lower is better and larger. 18 is visually lossless for H.264, 23 its default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Default speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fastest (ultrafast)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fast (veryfast)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Balanced (medium)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Smallest file (slow)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The encoder&apos;s speed preset for H.264 and H.265: slower presets give smaller files at the same quality.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep both (numbered name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip the item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When an output file already exists: keep it and write the new one under a numbered name, replace it, or leave it and skip the item.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>upscale::app::QueueWidget</name>
     <message>
         <source>Waiting</source>
@@ -355,11 +695,26 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Failed: %1</source>
+        <source>Cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Cancelled</source>
+        <source>Running: %1 / %2 frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n frame(s)</source>
+        <translation>
+            <numerusform>Done: %n frame</numerusform>
+            <numerusform>Done: %n frames</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Skipped: the output exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled at %1 / %2 frames</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

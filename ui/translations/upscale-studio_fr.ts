@@ -43,6 +43,169 @@
         <source>Model&apos;s own</source>
         <translation>Celle du modèle</translation>
     </message>
+    <message>
+        <source>Show or hide the engine settings: precision, batch size, workers, tiles, device and output scale.</source>
+        <translation>Afficher ou masquer les réglages du moteur : précision, taille des lots, processus, tuiles, appareil et facteur d&apos;agrandissement.</translation>
+    </message>
+    <message>
+        <source>The number format the network computes in. FP16 and BF16 halve the memory and are faster on GPUs; FP32 is exact everywhere; the model&apos;s own keeps what the file holds.</source>
+        <translation>Le format des nombres dans lequel le réseau calcule. FP16 et BF16 divisent la mémoire par deux et sont plus rapides sur GPU ; FP32 est exact partout ; « celui du modèle » garde le format du fichier.</translation>
+    </message>
+    <message>
+        <source>How many video frames go through the network at once. Larger batches are faster on a GPU and use more memory; 1 to 2 suits the CPU.</source>
+        <translation>Nombre d&apos;images vidéo traitées ensemble par le réseau. Des lots plus grands sont plus rapides sur GPU et prennent plus de mémoire ; 1 ou 2 convient au processeur.</translation>
+    </message>
+    <message>
+        <source>How many copies of the network run side by side, each on its own thread. More workers use more memory.</source>
+        <translation>Nombre de copies du réseau qui travaillent en parallèle, chacune sur son propre fil. Plus de processus prennent plus de mémoire.</translation>
+    </message>
+    <message>
+        <source>Large pictures are upscaled in square tiles of this size, so that they fit in memory. Auto picks a size from the free memory; smaller tiles use less memory and are slower.</source>
+        <translation>Les grandes images sont agrandies par tuiles carrées de cette taille pour tenir en mémoire. Auto choisit une taille selon la mémoire libre ; des tuiles plus petites prennent moins de mémoire et sont plus lentes.</translation>
+    </message>
+    <message>
+        <source>Where the network runs: Automatic takes the first GPU when there is one, else the CPU.</source>
+        <translation>Où le réseau s&apos;exécute : Automatique prend le premier GPU s&apos;il y en a un, sinon le processeur.</translation>
+    </message>
+    <message>
+        <source>How much larger the result is. The model&apos;s own scale (usually 4) is the sharpest; other values resize its result.</source>
+        <translation>De combien le résultat est agrandi. Le facteur du modèle (souvent 4) est le plus net ; les autres valeurs redimensionnent son résultat.</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorText</name>
+    <message>
+        <source>The output &apos;%1&apos; already exists.</source>
+        <translation>Le fichier de sortie « %1 » existe déjà.</translation>
+    </message>
+    <message>
+        <source>The frame file &apos;%1&apos; already exists.</source>
+        <translation>Le fichier d&apos;image « %1 » existe déjà.</translation>
+    </message>
+    <message>
+        <source>An interrupted run of &apos;%1&apos; left finished parts behind.</source>
+        <translation>Un traitement interrompu de « %1 » a laissé des parties terminées.</translation>
+    </message>
+    <message>
+        <source>A video cannot be saved as the image &apos;%1&apos;.</source>
+        <translation>Une vidéo ne peut pas être enregistrée comme l&apos;image « %1 ».</translation>
+    </message>
+    <message>
+        <source>The container of &apos;%1&apos; cannot hold the chosen codec.</source>
+        <translation>Le conteneur de « %1 » ne peut pas contenir le codec choisi.</translation>
+    </message>
+    <message>
+        <source>The chosen codec cannot write &apos;%1&apos;.</source>
+        <translation>Le codec choisi ne peut pas écrire « %1 ».</translation>
+    </message>
+    <message>
+        <source>The video encoder cannot write &apos;%1&apos; with these settings.</source>
+        <translation>L&apos;encodeur vidéo ne peut pas écrire « %1 » avec ces réglages.</translation>
+    </message>
+    <message>
+        <source>The chosen device is not available on this computer.</source>
+        <translation>L&apos;appareil choisi n&apos;est pas disponible sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>No model was found.</source>
+        <translation>Aucun modèle n&apos;a été trouvé.</translation>
+    </message>
+    <message>
+        <source>The model &apos;%1&apos; was not found.</source>
+        <translation>Le modèle « %1 » est introuvable.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; was not found.</source>
+        <translation>« %1 » est introuvable.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not in a format Upscale Studio can read or write.</source>
+        <translation>« %1 » n&apos;est pas dans un format qu&apos;Upscale Studio sait lire ou écrire.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is damaged or incomplete.</source>
+        <translation>« %1 » est endommagé ou incomplet.</translation>
+    </message>
+    <message>
+        <source>The model does not fit its architecture.</source>
+        <translation>Le modèle ne correspond pas à son architecture.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; cannot be read or written.</source>
+        <translation>« %1 » ne peut être ni lu ni écrit.</translation>
+    </message>
+    <message>
+        <source>The disk is full: &apos;%1&apos; cannot be written.</source>
+        <translation>Le disque est plein : « %1 » ne peut pas être écrit.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is larger than the pixel limit.</source>
+        <translation>« %1 » dépasse la limite de pixels.</translation>
+    </message>
+    <message>
+        <source>The device ran out of memory while upscaling &apos;%1&apos;.</source>
+        <translation>L&apos;appareil a manqué de mémoire en agrandissant « %1 ».</translation>
+    </message>
+    <message>
+        <source>Cancelled: &apos;%1&apos; was not finished.</source>
+        <translation>Annulé : « %1 » n&apos;a pas été terminé.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; cannot be upscaled with these settings.</source>
+        <translation>« %1 » ne peut pas être agrandi avec ces réglages.</translation>
+    </message>
+    <message>
+        <source>An unexpected error stopped &apos;%1&apos;.</source>
+        <translation>Une erreur inattendue a arrêté « %1 ».</translation>
+    </message>
+    <message>
+        <source>Choose Keep both or Replace under If the output exists, or another output folder, then press Start.</source>
+        <translation>Choisissez Conserver les deux ou Remplacer sous Si la sortie existe, ou un autre dossier de sortie, puis appuyez sur Démarrer.</translation>
+    </message>
+    <message>
+        <source>Choose another output folder with Choose..., then press Start.</source>
+        <translation>Choisissez un autre dossier de sortie avec Choisir…, puis appuyez sur Démarrer.</translation>
+    </message>
+    <message>
+        <source>Once that is fixed, press Resume: finished work is kept.</source>
+        <translation>Une fois le problème réglé, appuyez sur Reprendre : le travail terminé est conservé.</translation>
+    </message>
+    <message>
+        <source>Press Resume to continue it, or choose Replace under If the output exists to start over.</source>
+        <translation>Appuyez sur Reprendre pour le continuer, ou choisissez Remplacer sous Si la sortie existe pour tout recommencer.</translation>
+    </message>
+    <message>
+        <source>Choose another model in the Model list, or add a model file with Add model....</source>
+        <translation>Choisissez un autre modèle dans la liste Modèle, ou ajoutez un fichier de modèle avec Ajouter un modèle….</translation>
+    </message>
+    <message>
+        <source>Choose CPU or Automatic under Advanced &gt; Device.</source>
+        <translation>Choisissez CPU ou Automatique sous Avancé &gt; Appareil.</translation>
+    </message>
+    <message>
+        <source>The file is refused to protect the computer&apos;s memory; use a smaller picture.</source>
+        <translation>Le fichier est refusé pour protéger la mémoire de l&apos;ordinateur ; utilisez une image plus petite.</translation>
+    </message>
+    <message>
+        <source>Choose another codec under Video.</source>
+        <translation>Choisissez un autre codec sous Vidéo.</translation>
+    </message>
+    <message>
+        <source>Choose another codec, or the MKV container, which holds them all, under Video.</source>
+        <translation>Choisissez un autre codec, ou le conteneur MKV, qui les accepte tous, sous Vidéo.</translation>
+    </message>
+    <message>
+        <source>Try another speed preset, quality or codec under Video.</source>
+        <translation>Essayez un autre préréglage de vitesse, une autre qualité ou un autre codec sous Vidéo.</translation>
+    </message>
+    <message>
+        <source>Choose a video container under Video.</source>
+        <translation>Choisissez un conteneur vidéo sous Vidéo.</translation>
+    </message>
+    <message>
+        <source>Details: %1</source>
+        <translation>Détails : %1</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -73,10 +236,6 @@
     <message>
         <source>Choose...</source>
         <translation>Choisir…</translation>
-    </message>
-    <message>
-        <source>Format</source>
-        <translation>Format</translation>
     </message>
     <message>
         <source>Start</source>
@@ -134,13 +293,37 @@
         <source>Continue the interrupted job: finished outputs are kept, videos go on after their last saved segment</source>
         <translation>Continuer la tâche interrompue : les résultats terminés sont conservés, les vidéos reprennent après leur dernier segment enregistré</translation>
     </message>
+    <message>
+        <source>Upscale every waiting, failed or cancelled item; when there is none, the selected items again with the current settings.</source>
+        <translation>Agrandir chaque élément en attente, en échec ou annulé ; s&apos;il n&apos;y en a aucun, refaire les éléments sélectionnés avec les réglages actuels.</translation>
+    </message>
+    <message>
+        <source>Stop after the current batch. Finished outputs are kept; Resume continues the rest.</source>
+        <translation>Arrêter après le lot en cours. Les résultats terminés sont conservés ; Reprendre continue le reste.</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Ajuster</translation>
+    </message>
+    <message>
+        <source>Show the whole picture (Ctrl+0)</source>
+        <translation>Afficher l&apos;image entière (Ctrl+0)</translation>
+    </message>
+    <message>
+        <source>One pixel of the result per screen pixel (Ctrl+1)</source>
+        <translation>Un pixel du résultat par pixel d&apos;écran (Ctrl+1)</translation>
+    </message>
+    <message>
+        <source>Swap</source>
+        <translation>Inverser</translation>
+    </message>
+    <message>
+        <source>Swap the before and after sides (X)</source>
+        <translation>Inverser les côtés avant et après (X)</translation>
+    </message>
 </context>
 <context>
     <name>QueueWidget</name>
-    <message>
-        <source>Drop images or folders here, or use File &gt; Add files.</source>
-        <translation>Déposez des images ou des dossiers ici, ou utilisez Fichier &gt; Ajouter des fichiers.</translation>
-    </message>
     <message>
         <source>File</source>
         <translation>Fichier</translation>
@@ -166,8 +349,24 @@
         <translation>Vider</translation>
     </message>
     <message>
+        <source>&lt;p style=&quot;font-size:large&quot;&gt;&lt;b&gt;Drop pictures, videos or folders here&lt;/b&gt;&lt;/p&gt;&lt;p&gt;or use File &gt; Add files... (Ctrl+O). Then choose a model and press Start.&lt;/p&gt;</source>
+        <translation>&lt;p style=&quot;font-size:large&quot;&gt;&lt;b&gt;Déposez ici des images, des vidéos ou des dossiers&lt;/b&gt;&lt;/p&gt;&lt;p&gt;ou utilisez Fichier &gt; Ajouter des fichiers… (Ctrl+O). Choisissez ensuite un modèle et appuyez sur Démarrer.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Remove the selected items from the queue (Delete). Files on disk are not touched.</source>
+        <translation>Retirer les éléments sélectionnés de la file (Suppr). Les fichiers sur le disque ne sont pas touchés.</translation>
+    </message>
+    <message>
+        <source>Empty the queue. Files on disk are not touched.</source>
+        <translation>Vider la file. Les fichiers sur le disque ne sont pas touchés.</translation>
+    </message>
+    <message>
         <source>Re-run failed</source>
         <translation>Relancer les échecs</translation>
+    </message>
+    <message>
+        <source>Put every failed and cancelled item back in line for the next Start.</source>
+        <translation>Remettre en attente tous les éléments en échec ou annulés pour le prochain Démarrer.</translation>
     </message>
 </context>
 <context>
@@ -204,10 +403,6 @@
         <source>Keeps the model file&apos;s own type (BF16 runs on the CPU too).</source>
         <translation>Garde le type du fichier du modèle (le BF16 fonctionne aussi sur le CPU).</translation>
     </message>
-    <message>
-        <source>GPU %1</source>
-        <translation>GPU %1</translation>
-    </message>
 </context>
 <context>
     <name>upscale::app::CompareView</name>
@@ -223,6 +418,29 @@
         <source>After</source>
         <translation>Après</translation>
     </message>
+    <message>
+        <source>Drag to move the split. Wheel: zoom about the pointer. Middle or right button, or Space and drag: pan. Double click: fit.</source>
+        <translation>Faites glisser pour déplacer la séparation. Molette : zoom autour du pointeur. Bouton du milieu ou droit, ou Espace et glisser : déplacer. Double clic : ajuster.</translation>
+    </message>
+</context>
+<context>
+    <name>upscale::app::LogPanel</name>
+    <message>
+        <source>What the program does, with warnings and errors. Right-click to copy, clear, or show debug messages.</source>
+        <translation>Ce que fait le programme, avec avertissements et erreurs. Clic droit pour copier, vider ou afficher les messages de débogage.</translation>
+    </message>
+    <message>
+        <source>Copy all</source>
+        <translation>Tout copier</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Vider</translation>
+    </message>
+    <message>
+        <source>Show debug messages</source>
+        <translation>Afficher les messages de débogage</translation>
+    </message>
 </context>
 <context>
     <name>upscale::app::MainWindow</name>
@@ -233,14 +451,6 @@
     <message>
         <source>The model cannot be used</source>
         <translation>Le modèle ne peut pas être utilisé</translation>
-    </message>
-    <message>
-        <source>Same as the input</source>
-        <translation>Comme l&apos;entrée</translation>
-    </message>
-    <message>
-        <source>Nothing to upscale: add images to the queue first.</source>
-        <translation>Rien à agrandir : ajoutez d&apos;abord des images à la file.</translation>
     </message>
     <message>
         <source>The output folder cannot be created</source>
@@ -258,20 +468,8 @@
         </translation>
     </message>
     <message>
-        <source>Finished: %1 succeeded, %2 failed in %3 s</source>
-        <translation>Terminé : %1 réussi(s), %2 en échec en %3 s</translation>
-    </message>
-    <message>
-        <source>Item %1 of %2 · %3 frames/s · ETA %4</source>
-        <translation>Élément %1 sur %2 · %3 images/s · reste %4</translation>
-    </message>
-    <message>
         <source>The job could not start</source>
         <translation>La tâche n&apos;a pas pu démarrer</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>Annulé.</translation>
     </message>
     <message>
         <source>Add files</source>
@@ -313,8 +511,51 @@
         </translation>
     </message>
     <message>
-        <source>Cancelled. Press Resume to continue where it stopped.</source>
-        <translation>Annulé. Appuyez sur Reprendre pour continuer là où la tâche s&apos;est arrêtée.</translation>
+        <source>Already in the queue, selected: %1</source>
+        <translation>Déjà dans la file, sélectionné : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not added: %1 is not a picture or a video this program can read, or is missing.</source>
+        <translation>
+            <numerusform>Non ajouté : %1 n&apos;est pas une image ou une vidéo que ce programme sait lire, ou est introuvable.</numerusform>
+            <numerusform>Non ajoutés : %1 ne sont pas des images ou des vidéos que ce programme sait lire, ou sont introuvables.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Zoom %1×</source>
+        <translation>Zoom %1×</translation>
+    </message>
+    <message>
+        <source>Nothing to upscale: add pictures or videos to the queue, or select finished items to run them again.</source>
+        <translation>Rien à agrandir : ajoutez des images ou des vidéos à la file, ou sélectionnez des éléments terminés pour les refaire.</translation>
+    </message>
+    <message>
+        <source>The name pattern &apos;%1&apos; must be a file name without a folder, using {name}, {scale} and {model}.</source>
+        <translation>Le modèle de nom « %1 » doit être un nom de fichier sans dossier, avec {name}, {scale} et {model}.</translation>
+    </message>
+    <message>
+        <source>Finished in %1 s: %2 done, %3 skipped, %4 failed, %5 cancelled.</source>
+        <translation>Terminé en %1 s : %2 faits, %3 ignorés, %4 en échec, %5 annulés.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 frames · measuring the speed...</source>
+        <translation>%1 images sur %2 · mesure de la vitesse…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 frames · %3 frames/s · %4 left</source>
+        <translation>%1 images sur %2 · %3 images/s · reste %4</translation>
+    </message>
+    <message>
+        <source>Cancelled. Press Resume (or Start) to continue where it stopped.</source>
+        <translation>Annulé. Appuyez sur Reprendre (ou Démarrer) pour continuer là où il s&apos;est arrêté.</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Annulé</translation>
+    </message>
+    <message>
+        <source>%1 of %2 frames</source>
+        <translation>%1 images sur %2</translation>
     </message>
 </context>
 <context>
@@ -337,6 +578,105 @@
     </message>
 </context>
 <context>
+    <name>upscale::app::OutputOptions</name>
+    <message>
+        <source>Image format</source>
+        <translation>Format d&apos;image</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>Vidéo</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Qualité</translation>
+    </message>
+    <message>
+        <source>If the output exists</source>
+        <translation>Si la sortie existe</translation>
+    </message>
+    <message>
+        <source>Same as the input</source>
+        <translation>Comme l&apos;entrée</translation>
+    </message>
+    <message>
+        <source>The file format of upscaled images. PNG and TIFF are lossless; JPEG and WebP are smaller.</source>
+        <translation>Le format des images agrandies. PNG et TIFF sont sans perte ; JPEG et WebP sont plus légers.</translation>
+    </message>
+    <message>
+        <source>Same container as the input</source>
+        <translation>Même conteneur que l&apos;entrée</translation>
+    </message>
+    <message>
+        <source>The container of upscaled videos. MP4 plays everywhere; MKV holds every codec, subtitle and attachment; MOV suits editing software; WebM is for the web.</source>
+        <translation>Le conteneur des vidéos agrandies. MP4 se lit partout ; MKV accepte tous les codecs, sous-titres et pièces jointes ; MOV convient aux logiciels de montage ; WebM est pour le web.</translation>
+    </message>
+    <message>
+        <source>Usual codec of the container</source>
+        <translation>Codec habituel du conteneur</translation>
+    </message>
+    <message>
+        <source>FFV1 (lossless)</source>
+        <translation>FFV1 (sans perte)</translation>
+    </message>
+    <message>
+        <source>The video codec. H.264 plays everywhere; H.265 and AV1 give smaller files for the same quality but encode slower; FFV1 is lossless, for archives; ProRes is for editing.</source>
+        <translation>Le codec vidéo. H.264 se lit partout ; H.265 et AV1 donnent des fichiers plus légers à qualité égale mais encodent plus lentement ; FFV1 est sans perte, pour l&apos;archivage ; ProRes est pour le montage.</translation>
+    </message>
+    <message>
+        <source>Encoder default</source>
+        <translation>Par défaut de l&apos;encodeur</translation>
+    </message>
+    <message>
+        <source>CRF </source>
+        <translation>CRF </translation>
+    </message>
+    <message>
+        <source>Constant rate factor for H.264, H.265 and AV1: lower is better and larger. 18 is visually lossless for H.264, 23 its default.</source>
+        <translation>Facteur de qualité constante pour H.264, H.265 et AV1 : plus bas, c&apos;est meilleur et plus lourd. 18 est visuellement sans perte en H.264, 23 sa valeur par défaut.</translation>
+    </message>
+    <message>
+        <source>Default speed</source>
+        <translation>Vitesse par défaut</translation>
+    </message>
+    <message>
+        <source>Fastest (ultrafast)</source>
+        <translation>La plus rapide (ultrafast)</translation>
+    </message>
+    <message>
+        <source>Fast (veryfast)</source>
+        <translation>Rapide (veryfast)</translation>
+    </message>
+    <message>
+        <source>Balanced (medium)</source>
+        <translation>Équilibrée (medium)</translation>
+    </message>
+    <message>
+        <source>Smallest file (slow)</source>
+        <translation>Fichier le plus léger (slow)</translation>
+    </message>
+    <message>
+        <source>The encoder&apos;s speed preset for H.264 and H.265: slower presets give smaller files at the same quality.</source>
+        <translation>Le préréglage de vitesse de l&apos;encodeur pour H.264 et H.265 : les préréglages plus lents donnent des fichiers plus légers à qualité égale.</translation>
+    </message>
+    <message>
+        <source>Keep both (numbered name)</source>
+        <translation>Conserver les deux (nom numéroté)</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Remplacer</translation>
+    </message>
+    <message>
+        <source>Skip the item</source>
+        <translation>Ignorer l&apos;élément</translation>
+    </message>
+    <message>
+        <source>When an output file already exists: keep it and write the new one under a numbered name, replace it, or leave it and skip the item.</source>
+        <translation>Quand un fichier de sortie existe déjà : le garder et écrire le nouveau sous un nom numéroté, le remplacer, ou le laisser et ignorer l&apos;élément.</translation>
+    </message>
+</context>
+<context>
     <name>upscale::app::QueueWidget</name>
     <message>
         <source>Waiting</source>
@@ -355,12 +695,27 @@
         <translation>Échec</translation>
     </message>
     <message>
-        <source>Failed: %1</source>
-        <translation>Échec : %1</translation>
-    </message>
-    <message>
         <source>Cancelled</source>
         <translation>Annulé</translation>
+    </message>
+    <message>
+        <source>Running: %1 / %2 frames</source>
+        <translation>En cours : %1 / %2 images</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n frame(s)</source>
+        <translation>
+            <numerusform>Terminé : %n image</numerusform>
+            <numerusform>Terminé : %n images</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Skipped: the output exists</source>
+        <translation>Ignoré : la sortie existe</translation>
+    </message>
+    <message>
+        <source>Cancelled at %1 / %2 frames</source>
+        <translation>Annulé à %1 / %2 images</translation>
     </message>
 </context>
 </TS>

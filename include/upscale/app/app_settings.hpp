@@ -16,9 +16,14 @@ struct AppSettings {
     QStringList userModels;
     core::EngineSettings engine;
     double outputScale = 0.0;
-    QString outputDir;    ///< empty = beside each input
-    QString format;       ///< empty = the input's
-    QString namePattern;  ///< empty = "{name}_x{scale}"
+    QString outputDir;       ///< empty = beside each input
+    QString format;          ///< image format; empty = the input's
+    QString videoFormat;     ///< video container; empty = the input's
+    QString codec;           ///< empty = the container's usual codec
+    int crf = -1;            ///< -1 = the encoder's default
+    QString preset;          ///< empty = the encoder's default
+    int existingOutput = 0;  ///< OutputOptions::Existing; 0 keeps both
+    QString namePattern;     ///< empty = "{name}_x{scale}"
     QString lastInputDir;
     /// The inputs of a job that started and did not run to its end (the application was closed
     /// by a crash, a kill or a power cut, or the job was cancelled): offered for Resume.

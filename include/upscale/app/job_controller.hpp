@@ -38,7 +38,8 @@ signals:
     void runningChanged(bool running);
     /// One pipeline event, copied.
     void eventReceived(const upscale::core::Event& event);
-    /// The job could not start (bad settings, a model that fails to load): the message says why.
+    /// The job could not start (bad settings, a model that fails to load): the message says why,
+    /// in the window's words, with the library's details.
     void jobFailed(const QString& message);
     /// The worker thread is done with the job, whatever the outcome.
     void finished(bool cancelled);
@@ -54,3 +55,4 @@ private:
 }  // namespace upscale::app
 
 Q_DECLARE_METATYPE(upscale::core::Event)
+Q_DECLARE_METATYPE(upscale::core::Error)

@@ -1,9 +1,12 @@
 #pragma once
 // The main window: composed of the queue, the model picker, the output choices, the Advanced
 // panel, the preview and the log panel (laid out in ui/main_window.ui), plus a job controller
-// that runs the pipeline on its own thread. The window only wires them together.
+// that runs the pipeline on its own thread. The window wires them together and follows the
+// job: progress by frames over the whole queue, each item's outcome, the result shown when an
+// item finishes.
 
 #include <memory>
+#include <utility>
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -11,6 +14,7 @@
 #include <QVector>
 
 #include "upscale/app/app_settings.hpp"
+#include "upscale/app/progress_tracker.hpp"
 #include "upscale/app/translations.hpp"
 #include "upscale/core/events.hpp"
 
@@ -25,6 +29,7 @@ class CompareView;
 class JobController;
 class LogPanel;
 class ModelPicker;
+class OutputOptions;
 class QueueWidget;
 
 class MainWindow final : public QMainWindow {
@@ -37,11 +42,12 @@ public:
     MainWindow(const MainWindow&) = delete;
     MainWindow& operator=(const MainWindow&) = delete;
 
-    /// Runs every waiting item of the queue with the current choices. Returns false when a job
-    /// is already running or nothing is waiting.
+    /// Runs every waiting, failed or cancelled item with the current choices; when there is
+    /// none, the selected items again. Cancelled items continue where they stopped. Returns
+    /// false when a job is already running or there is nothing to run.
     bool startJob();
-    /// Runs the queue again as --resume does: outputs an earlier, interrupted run finished are
-    /// skipped, videos continue after their last closed segment.
+    /// Continues an interrupted job: outputs it finished are kept, videos go on after their
+    /// last closed segment.
     bool resumeJob();
     void cancelJob();
     /// True while an interrupted job is offered for Resume.
@@ -62,9 +68,17 @@ public:
     [[nodiscard]] QueueWidget* queue() const;
     [[nodiscard]] ModelPicker* modelPicker() const;
     [[nodiscard]] AdvancedPanel* advancedPanel() const;
+    [[nodiscard]] OutputOptions* outputOptions() const;
     [[nodiscard]] CompareView* preview() const;
     [[nodiscard]] LogPanel* logPanel() const;
     [[nodiscard]] JobController* controller() const { return m_controller; }
+    /// The progress bar's value and maximum (frames), and the text beside it.
+    [[nodiscard]] std::pair<int, int> progress() const;
+    [[nodiscard]] QString progressText() const;
+    /// Seconds left as last shown; negative while unknown.
+    [[nodiscard]] double secondsLeft() const { return m_secondsLeft; }
+    /// The status bar's current message.
+    [[nodiscard]] QString statusMessage() const;
 
 signals:
     /// The job ended (finished, cancelled, or could not start); the queue shows every outcome.
@@ -79,14 +93,15 @@ private:
     void offerResume(const QStringList& inputs);
     void connectSignals();
     void applySettings(const AppSettings& settings);
-    void fillFormats();
+    void showStatus(const QString& message);
     void onRunningChanged(bool running);
     void onEvent(const core::Event& event);
     void onJobFailed(const QString& message);
     void onJobFinished(bool cancelled);
     void showPreview(int row);
     void showError(const QString& title, const QString& message);
-    void updateProgress(const core::Event& event);
+    void updateProgress();
+    void followResult(int row);
     void addFiles();
     void addFolder();
     void chooseOutputFolder();
@@ -99,7 +114,10 @@ private:
     QStringList m_interruptedQueue;  ///< inputs of the running or interrupted job
     QString m_languageSetting;
     QVector<int> m_jobRows;  ///< queue row of each item of the running job
-    int m_itemsDone = 0;
+    bool m_jobResumes = false;
+    ProgressTracker m_progress;
+    double m_secondsLeft = -1.0;
+    int m_followedRow = -1;  ///< the row the preview follows while the user does not choose
     QElapsedTimer m_jobClock;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // The application's languages: English (the source text) and French, compiled from
-// ui/translations/*.ts into resources at build time. Installing a language sends every widget a
-// LanguageChange event, and each widget retranslates itself.
+// ui/translations/*.ts into resources at build time, plus Qt's own catalogue for its dialogs and
+// standard buttons (from the system's Qt translations). Installing a language sends every widget
+// a LanguageChange event, and each widget retranslates itself.
 
 #include <memory>
 
@@ -28,9 +29,12 @@ public:
     bool setLanguage(const QString& code);
     /// The language in use now ("en" or "fr").
     [[nodiscard]] QString current() const { return m_current; }
+    /// True when Qt's own catalogue for the current language is installed (always for English).
+    [[nodiscard]] bool hasQtCatalogue() const { return m_current == QLatin1String("en") || m_qt; }
 
 private:
     std::unique_ptr<QTranslator> m_translator;
+    std::unique_ptr<QTranslator> m_qt;  ///< Qt's own strings (file dialogs, standard buttons)
     QString m_current = QStringLiteral("en");
 };
 

@@ -16,7 +16,7 @@ enum class EventKind {
     ItemStarted,   ///< input, itemIndex
     Batch,         ///< a batch of frames was upscaled and written to disk
     ItemFinished,  ///< output written under its final name
-    ItemFailed,    ///< error is set; the job goes on with the next item
+    ItemFailed,    ///< error is set (code Cancelled when a cancel stopped it); the job goes on
     JobFinished,   ///< itemsSucceeded / itemsFailed are final
 };
 
@@ -42,6 +42,7 @@ struct Event {
     bool skipped = false;  ///< on ItemFinished: an earlier run finished it (resume)
     int itemsSucceeded = 0, itemsFailed = 0;  ///< on JobFinished; succeeded includes skipped
     int itemsSkipped = 0;
+    int itemsCancelled = 0;      ///< on JobFinished: items stopped by a cancel (not failures)
     std::optional<Error> error;  ///< on ItemFailed
 };
 

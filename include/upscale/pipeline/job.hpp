@@ -28,10 +28,18 @@ struct JobSettings {
     /// Output extension without the dot ("png", "mkv"); empty = the input's (MP4 for videos in a
     /// container we do not write, such as GIF or AVI).
     std::string format;
+    /// Output extension for video inputs ("mkv"); empty = `format`. Lets a queue of images and
+    /// videos give each kind its own format.
+    std::string videoFormat;
     /// Output file name without its extension: {name} is the input's name without extension,
     /// {scale} the output scale, {model} the model's name.
     std::string namePattern = "{name}_x{scale}";
     bool overwrite = false;  ///< replace existing output files (never an input)
+    /// What happens to an item whose output already exists, when `overwrite` is off: it fails
+    /// (Refuse), is skipped and counted as skipped (Skip), or is written under the first free
+    /// numbered name, "photo_x4-2.png" (KeepBoth).
+    enum class ExistingOutput { Refuse, Skip, KeepBoth };
+    ExistingOutput existing = ExistingOutput::Refuse;
     core::EngineSettings engine;
     /// Several devices, each with engine.workers workers and a model copy of its own; images
     /// and video batches go to whichever is free. Empty: engine.device alone.
@@ -69,12 +77,14 @@ struct JobItem {
     std::filesystem::path output;
     std::string error;  ///< set when planning already knows the item cannot run
     std::optional<VideoPart> part;  ///< set: only this segment of the video is written
+    core::Remedy remedy = core::Remedy::None;  ///< what the user can do about `error`
 };
 
 struct JobSummary {
     int succeeded = 0;  ///< skipped items included
     int skipped = 0;    ///< finished by an earlier run (--resume)
     int failed = 0;
+    int cancelled = 0;  ///< stopped part-way by a cancel; not counted as failed
     double seconds = 0.0;
 };
 
