@@ -50,6 +50,15 @@ tl::unexpected<core::Error> notSupported(const StateDict& weights, std::string_v
     }
     const std::string shown = keys.empty() ? std::string("no tensors") : listSome(keys, 5);
     if (const auto name = recognizeUnsupported(weights)) {
+        if (const auto known = architectureFromName(*name);
+            known && architectureName(*known) == *name) {
+            // A supported architecture whose keys are there but whose shapes form no variant
+            // that its definition allows: a damaged or edited file, or a variant not read yet.
+            return core::fail(core::ErrorCode::UnsupportedFormat,
+                              fmt::format("'{}' looks like a {} model, but its weights form no {} "
+                                          "network this program reads (keys: {}).",
+                                          source, *name, *name, shown));
+        }
         return core::fail(core::ErrorCode::UnsupportedFormat,
                           fmt::format("'{}' is a {} model; {} is not supported (keys: {}). "
                                       "Supported: {}.",

@@ -116,6 +116,22 @@ TEST(LoaderMessages, UnsupportedArchitecturesAreNamedByTheirKeys) {
                               "table"})},
         {"ATD", withKeys({"layers.0.residual_group.td",
                           "layers.0.residual_group.layers.0.attn_atd.scale"})},
+        {"RGT", withKeys({"conv_first.weight", "before_RG.1.weight", "layers.0.blocks.0.gamma"})},
+    };
+    for (const auto& [name, weights] : cases) {
+        SCOPED_TRACE(name);
+        const auto r = detectArchitecture(weights, "net.pth");
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
+        EXPECT_NE(r.error().message.find("'net.pth' is a " + name + " model; " + name +
+                                         " is not supported (keys: "),
+                  std::string::npos)
+            << r.error().message;
+    }
+}
+
+TEST(LoaderMessages, ASupportedArchitectureWhoseShapesFormNoNetworkIsNamedAsDamaged) {
+    const std::vector<std::pair<std::string, StateDict>> cases = {
         {"DAT", withKeys({"conv_first.weight", "before_RG.1.weight",
                           "layers.0.blocks.0.ffn.sg.conv.weight"})},
         {"OmniSR", withKeys({"input.weight", "up.0.weight",
@@ -128,8 +144,9 @@ TEST(LoaderMessages, UnsupportedArchitecturesAreNamedByTheirKeys) {
         const auto r = detectArchitecture(weights, "net.pth");
         ASSERT_FALSE(r);
         EXPECT_EQ(r.error().code, ErrorCode::UnsupportedFormat);
-        EXPECT_NE(r.error().message.find("'net.pth' is a " + name + " model; " + name +
-                                         " is not supported (keys: "),
+        EXPECT_NE(r.error().message.find("'net.pth' looks like a " + name +
+                                         " model, but its weights form no " + name +
+                                         " network this program reads (keys: "),
                   std::string::npos)
             << r.error().message;
     }
