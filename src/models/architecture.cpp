@@ -20,9 +20,12 @@ namespace {
 constexpr std::string_view kCompactName = "SRVGGNetCompact";
 constexpr std::string_view kRrdbName = "RRDBNet";
 constexpr std::string_view kSpanName = "SPAN";
+constexpr std::string_view kSwinIRName = "SwinIR";
+constexpr std::string_view kHatName = "HAT";
 constexpr std::string_view kSupported =
     "SRVGGNetCompact (Real-ESRGAN Compact), RRDBNet (ESRGAN and Real-ESRGAN, in BasicSR, "
-    "original ESRGAN or BSRGAN key style), SPAN";
+    "original ESRGAN or BSRGAN key style), SPAN, SwinIR (classical, lightweight, real-world, "
+    "restoration), HAT (HAT-S, HAT, HAT-L)";
 constexpr std::size_t kProblemsShown = 5;
 
 }  // namespace
@@ -149,6 +152,8 @@ std::optional<ArchSpec> detectCompact(const StateDict& weights) {
 
 }  // namespace
 
+std::string_view supportedArchitectures() { return kSupported; }
+
 std::string_view architectureName(Architecture arch) {
     switch (arch) {
         case Architecture::Compact:
@@ -157,6 +162,10 @@ std::string_view architectureName(Architecture arch) {
             return kRrdbName;
         case Architecture::SPAN:
             return kSpanName;
+        case Architecture::SwinIR:
+            return kSwinIRName;
+        case Architecture::HAT:
+            return kHatName;
     }
     return "unknown";
 }
@@ -176,6 +185,9 @@ std::int64_t peakActivationsPerPixel(const ArchSpec& spec) {
         case Architecture::SPAN:
             // The features kept for the final concatenation (4F) plus a block's working set.
             return 8 * f;
+        case Architecture::SwinIR:
+        case Architecture::HAT:
+            return detail::windowTransformerActivations(spec);
     }
     return 6 * f;
 }
@@ -186,6 +198,9 @@ bool isFp16Safe(Architecture arch) {
         case Architecture::RRDBNet:  // residuals scaled by 0.2 keep the trunk small
         case Architecture::SPAN:     // inputs scaled to 0..255, still far below the FP16 limit
             return true;
+        case Architecture::SwinIR:  // attention scores and LayerNorm statistics overflow FP16
+        case Architecture::HAT:
+            return false;
     }
     return false;
 }
@@ -201,6 +216,12 @@ core::Result<Architecture> architectureFromName(std::string_view name) {
     if (key == "span") {
         return Architecture::SPAN;
     }
+    if (key == "swinir") {
+        return Architecture::SwinIR;
+    }
+    if (key == "hat") {
+        return Architecture::HAT;
+    }
     return core::fail(core::ErrorCode::InvalidArgument,
                       fmt::format("Unknown architecture '{}'. Supported: {}.", name, kSupported));
 }
@@ -215,6 +236,9 @@ std::string ArchSpec::describe() const {
                                architectureName(arch), numFeat, numBlock, numGrow, scale);
         case Architecture::SPAN:
             return fmt::format("{} ({} features, {}x)", architectureName(arch), numFeat, scale);
+        case Architecture::SwinIR:
+        case Architecture::HAT:
+            return detail::describeWindowTransformer(*this);
     }
     return std::string(architectureName(arch));
 }
@@ -238,7 +262,8 @@ StateDict canonicalizeKeys(StateDict weights) {
 }
 
 core::Result<ArchSpec> detectArchitecture(const StateDict& weights, std::string_view source) {
-    for (const auto detect : {detectCompact, detail::detectRrdb, detail::detectSpan}) {
+    for (const auto detect : {detectCompact, detail::detectRrdb, detail::detectSpan,
+                              detail::detectSwinIR, detail::detectHat}) {
         if (auto spec = detect(weights)) {
             return *spec;
         }
@@ -275,6 +300,9 @@ double flopsPerInputPixel(const ArchSpec& spec) {
             // conv_1, six blocks of three folded 3x3 convs, conv_2, the 1x1 conv_cat, the
             // upsampler.
             return conv3(in, f) + 19 * conv3(f, f) + 2.0 * 4 * f * f + conv3(f, out * s2);
+        case Architecture::SwinIR:
+        case Architecture::HAT:
+            return detail::windowTransformerFlops(spec);
     }
     return 0.0;
 }
@@ -286,6 +314,12 @@ std::map<std::string, std::vector<std::int64_t>, std::less<>> expectedTensors(
     }
     if (spec.arch == Architecture::SPAN) {
         return detail::spanTensors(spec);
+    }
+    if (spec.arch == Architecture::SwinIR) {
+        return detail::swinirTensors(spec);
+    }
+    if (spec.arch == Architecture::HAT) {
+        return detail::hatTensors(spec);
     }
     detail::ShapeMap out;
     const std::int64_t f = spec.numFeat;
@@ -315,7 +349,9 @@ core::Result<void> checkWeights(const ArchSpec& spec, const StateDict& weights,
         } else if (it->second.shape != shape) {
             wrong.push_back(fmt::format("{} has shape {}, expected {}", name,
                                         shapeToString(it->second.shape), shapeToString(shape)));
-        } else if (!isFloating(it->second.dtype)) {
+        } else if (!isFloating(it->second.dtype) &&
+                   name.find("relative_position_index") == std::string::npos) {
+            // Only the transformers' position index tables hold integers (and are not read).
             wrong.push_back(fmt::format("{} has data type {}, expected a floating-point type", name,
                                         dtypeName(it->second.dtype)));
         } else if (it->second.data.size() !=

@@ -6,8 +6,10 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include "compact.hpp"
+#include "hat.hpp"
 #include "rrdb.hpp"
 #include "span.hpp"
+#include "swinir.hpp"
 
 namespace upscale::models {
 
@@ -21,6 +23,10 @@ std::shared_ptr<Network> makeNetwork(const ArchSpec& spec) {
             return std::make_shared<RrdbNet>(spec);
         case Architecture::SPAN:
             return std::make_shared<SpanNet>(spec);
+        case Architecture::SwinIR:
+            return std::make_shared<SwinIRNet>(spec);
+        case Architecture::HAT:
+            return std::make_shared<HatNet>(spec);
     }
     return nullptr;
 }

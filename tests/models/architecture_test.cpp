@@ -28,9 +28,10 @@ TEST(Architecture, NamesAndAliases) {
     }
     EXPECT_EQ(architectureFromName("ESRGAN"), Architecture::RRDBNet);
     EXPECT_EQ(architectureFromName("span"), Architecture::SPAN);
-    const auto unknown = architectureFromName("SwinIR");
+    EXPECT_EQ(architectureFromName("SwinIR"), Architecture::SwinIR);
+    const auto unknown = architectureFromName("NoSuchNet");
     ASSERT_FALSE(unknown);
-    EXPECT_NE(unknown.error().message.find("SwinIR"), std::string::npos);
+    EXPECT_NE(unknown.error().message.find("NoSuchNet"), std::string::npos);
     EXPECT_NE(unknown.error().message.find("RRDBNet"), std::string::npos);
 }
 
@@ -84,7 +85,8 @@ TEST(Architecture, ForeignKeysAreUnsupported) {
               "'esrgan.pth' has an unsupported architecture (keys: conv_first.bias [1], "
               "conv_first.weight [1, 3, 3, 3]). Supported: SRVGGNetCompact (Real-ESRGAN "
               "Compact), RRDBNet (ESRGAN and Real-ESRGAN, in BasicSR, original ESRGAN or BSRGAN "
-              "key style), SPAN.");
+              "key style), SPAN, SwinIR (classical, lightweight, real-world, restoration), HAT "
+              "(HAT-S, HAT, HAT-L).");
     EXPECT_FALSE(detectArchitecture({}, "empty"));
 }
 

@@ -9,14 +9,19 @@
 #include <vector>
 
 #include "upscale/models/state_dict.hpp"
+#include "upscale/models/window_transformer.hpp"
 
 namespace upscale::models {
 
-enum class Architecture { Compact, RRDBNet, SPAN };
+enum class Architecture { Compact, RRDBNet, SPAN, SwinIR, HAT };
 
-/// "SRVGGNetCompact", "RRDBNet", "SPAN"
+/// "SRVGGNetCompact", "RRDBNet", "SPAN", "SwinIR", "HAT"
 [[nodiscard]] std::string_view architectureName(Architecture arch);
 [[nodiscard]] core::Result<Architecture> architectureFromName(std::string_view name);
+
+/// The architectures read, each with the variants detected: "SRVGGNetCompact (Real-ESRGAN
+/// Compact), RRDBNet (...), ...".
+[[nodiscard]] std::string_view supportedArchitectures();
 
 struct ArchSpec {
     Architecture arch = Architecture::Compact;
@@ -30,6 +35,8 @@ struct ArchSpec {
     int numUpsample = 2;    ///< RRDBNet: nearest 2x upsampling convolutions (conv_up1, ...)
     int unshuffle = 1;      ///< RRDBNet: pixel-unshuffle factor of the input (1, 2 or 4)
     bool normalize = true;  ///< SPAN: subtract the RGB mean and scale by 255 first
+    SwinIRParams swinir;    ///< SwinIR only
+    HatParams hat;          ///< HAT only
 
     /// "SRVGGNetCompact (64 features, 16 convs, 4x)", "RRDBNet (64 features, 23 blocks, 32
     /// growth, 4x)", "SPAN (48 features, 4x)"
@@ -43,7 +50,8 @@ struct ArchSpec {
 
 /// Whether the architecture runs in half precision without overflow or visible loss: its
 /// activations stay far below FP16's 65504 and it has no normalisation layers that need FP32
-/// accumulation. True for every architecture supported so far.
+/// accumulation. False for the transformers (SwinIR, HAT): their attention scores and MLP
+/// activations exceed FP16's range on real images.
 [[nodiscard]] bool isFp16Safe(Architecture arch);
 
 /// Puts equivalent spellings of the same weights under one set of names: strips a "module." or

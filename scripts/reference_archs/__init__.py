@@ -1,0 +1,1 @@
+"""Independent PyTorch implementations of the networks the C++ engine runs, for test fixtures."""
