@@ -11,8 +11,8 @@ Each variant is saved as the published releases save it (a .pth holding {"params
 holding a 27x30 crop of tests/data/coffee_crop.png (not a multiple of any window, so the padding
 is exercised) and the output of the reference implementation in scripts/reference_archs/ for it
 (float32, CPU). The C++ networks must reproduce that output. Two variants also get
-<name>.tiled.io.safetensors, the same for the whole 64x64 photo, which the engine's tests run
-in tiles.
+<name>.tiled.io.safetensors, the same for a 58x62 crop, which the engine's tests run in
+tiles.
 """
 
 import importlib.util
@@ -96,7 +96,7 @@ def write(name, model, image, whole):
     fixtures.save_safetensors(os.path.join(OUT, f"{name}.io.safetensors"),
                               {"input": image, "output": output})
     if name in TILED:
-        # The whole 64x64 photo, for the engine's tiled runs.
+        # 58x62 of the photo, no multiple of any window, for the engine's tiled runs.
         with torch.no_grad():
             fixtures.save_safetensors(os.path.join(OUT, f"{name}.tiled.io.safetensors"),
                                       {"input": whole, "output": model(whole)})
@@ -127,8 +127,9 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--bench":
         return write_bench(sys.argv[2])
     torch.manual_seed(1408)
-    whole = read_png_rgb(os.path.join(HERE, "..", "tests", "data", "coffee_crop.png"))
-    image = whole[..., CROP[0], CROP[1]].contiguous()
+    photo = read_png_rgb(os.path.join(HERE, "..", "tests", "data", "coffee_crop.png"))
+    image = photo[..., CROP[0], CROP[1]].contiguous()
+    whole = photo[..., :58, :62].contiguous()
     for name, args in SWINIR.items():
         write(name, randomize(SwinIR(**args), 0.25), image, whole)
     for name, args in HAT_VARIANTS.items():

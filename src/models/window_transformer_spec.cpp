@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "arch_detail.hpp"
+#include "upscale/models/tiling.hpp"
 
 namespace upscale::models::detail {
 
@@ -410,3 +411,18 @@ std::int64_t windowTransformerActivations(const ArchSpec& spec) {
 }
 
 }  // namespace upscale::models::detail
+
+namespace upscale::models {
+
+int tileMultiple(const ArchSpec& spec) {
+    switch (spec.arch) {
+        case Architecture::SwinIR:
+            return spec.swinir.shape.windowSize;
+        case Architecture::HAT:
+            return spec.hat.shape.windowSize;
+        default:
+            return 1;
+    }
+}
+
+}  // namespace upscale::models
