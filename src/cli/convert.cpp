@@ -43,6 +43,9 @@ int runListModels(const Options& options) {
             }
         }
     }
+    if (options.verbosity > 0) {
+        std::cout << fmt::format("\nArchitectures read: {}.\n", models::supportedArchitectures());
+    }
     return kExitOk;
 }
 
