@@ -246,7 +246,8 @@ TEST(Pytorch, UnknownArchitectureListsItsKeysAndTheSupportedOnes) {
     EXPECT_EQ(r.error().message,
               "'swinir.pth' has an unsupported architecture (keys: encoder.weight [2, 2]). "
               "Supported: SRVGGNetCompact (Real-ESRGAN Compact), RRDBNet (ESRGAN and "
-              "Real-ESRGAN, in BasicSR, original ESRGAN or BSRGAN key style), SPAN.");
+              "Real-ESRGAN, in BasicSR, original ESRGAN or BSRGAN key style), SPAN, SwinIR "
+              "(classical, lightweight, real-world, restoration), HAT (HAT-S, HAT, HAT-L).");
 }
 
 TEST(Pytorch, NotAPytorchFile) {
