@@ -7,18 +7,21 @@ uint8 HWC array out.
         --width 256 --height 256 [--device cpu|cuda] [--precision fp32|fp16] [--compile]
 
 Prints one JSON object: frames, total_s, fps. Reads safetensors with the standard library and
-numpy only, and builds SRVGGNetCompact from torch.nn, so it needs nothing but PyTorch.
+numpy only, and builds SRVGGNetCompact from torch.nn, and SwinIR and HAT from
+scripts/reference_archs/, so it needs nothing but PyTorch.
 """
 import argparse
 import json
+import os
 import struct
+import sys
 import time
 
 import numpy as np
 import torch
 from torch import nn
 
-DTYPES = {"F16": np.float16, "F32": np.float32, "BF16": None}
+DTYPES = {"F16": np.float16, "F32": np.float32, "I64": np.int64, "BF16": None}
 
 
 def read_safetensors(path):
@@ -62,6 +65,13 @@ class SRVGGNetCompact(nn.Module):
 
 def build(path):
     tensors, _ = read_safetensors(path)
+    if "layers.0.residual_group.blocks.0.attn.relative_position_bias_table" in tensors:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+        from reference_archs.detect import build_transformer
+
+        model = build_transformer(tensors)
+        model.load_state_dict(tensors, strict=True)
+        return model.eval()
     first = tensors["body.0.weight"]
     num_feat, in_ch = first.shape[0], first.shape[1]
     last = max(int(k.split(".")[1]) for k in tensors)
