@@ -4,15 +4,20 @@
 # Python with PyTorch (Debian's python3-torch here; set PYTHON for another).
 #   bench/compare_reference.sh [--width 256] [--height 256] [--frames 16] [--device cpu]
 #                              [--precision fp32] [--model realesr-animevideov3|PATH] [--tile N]
+#                              [--repeat 3]
+# --model is a bundled model's id or the path of a .safetensors file (any architecture the
+# reference builds: SRVGGNetCompact, SwinIR, HAT; scripts/make-transformer-fixtures.py --bench DIR
+# writes full-size random-weight SwinIR and HAT files).
 # The engine runs whole frames by default (--tile 0 = its automatic tiles), as the reference does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 width=256 height=256 frames=16 device=cpu precision=fp32 model=realesr-animevideov3 tile=
+repeat=3
 while [ $# -gt 0 ]; do
     case "$1" in
         --width) width=$2 ;; --height) height=$2 ;; --frames) frames=$2 ;;
         --device) device=$2 ;; --precision) precision=$2 ;; --model) model=$2 ;;
-        --tile) tile=$2 ;;
+        --tile) tile=$2 ;; --repeat) repeat=$2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -25,7 +30,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$bench" --model "$model" --width "$width" --height "$height" --frames "$frames" --batch 1 \
-    --workers 1 --precision "$precision" --device "$device" --tile "$tile" \
+    --workers 1 --precision "$precision" --device "$device" --tile "$tile" --repeat "$repeat" \
     --dump-frames "$work/frames.raw" --json "$work/engine.json" >/dev/null
 reference_model=models/$model.safetensors
 [ -f "$model" ] && reference_model=$model

@@ -9,7 +9,8 @@ uint8 HWC array out.
 Prints one JSON object: frames, total_s, fps. Reads safetensors with the standard library and
 numpy only, and builds SRVGGNetCompact from torch.nn, so it needs nothing but PyTorch. A model
 written by bench/make_bench_models.py (RealPLKSR, DAT, OmniSR) is built from the configuration
-in its metadata with the implementations in scripts/reference_archs/.
+in its metadata with the implementations in scripts/reference_archs/; SwinIR and HAT are
+built from the keys with scripts/reference_archs/ as well.
 """
 import argparse
 import json
@@ -22,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-DTYPES = {"F16": np.float16, "F32": np.float32, "BF16": None}
+DTYPES = {"F16": np.float16, "F32": np.float32, "I64": np.int64, "BF16": None}
 
 
 def read_safetensors(path):
@@ -79,6 +80,14 @@ def build(path):
     tensors, meta = read_safetensors(path)
     if "bench_config" in meta:
         return build_reference(tensors, meta["bench_config"])
+    tensors, _ = read_safetensors(path)
+    if "layers.0.residual_group.blocks.0.attn.relative_position_bias_table" in tensors:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+        from reference_archs.detect import build_transformer
+
+        model = build_transformer(tensors)
+        model.load_state_dict(tensors, strict=True)
+        return model.eval()
     first = tensors["body.0.weight"]
     num_feat, in_ch = first.shape[0], first.shape[1]
     last = max(int(k.split(".")[1]) for k in tensors)

@@ -203,8 +203,11 @@ def randomize(model, gain):
 def save_safetensors(path, tensors, metadata=None):
     header, offset, blobs = ({"__metadata__": metadata} if metadata else {}), 0, []
     for name, t in tensors.items():
-        data = t.detach().contiguous().to(torch.float32).numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        # Integer buffers (index tables) keep their dtype; everything else is stored as F32.
+        kind = "I64" if t.dtype == torch.int64 else "F32"
+        data = t.detach().contiguous().to(torch.int64 if kind == "I64" else torch.float32)
+        data = data.numpy().tobytes()
+        header[name] = {"dtype": kind, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         offset += len(data)
         blobs.append(data)
     text = json.dumps(header, separators=(",", ":")).encode()

@@ -82,8 +82,22 @@ std::string dtypeLabel(c10::ScalarType dtype) {
     }
 }
 
+namespace {
+
+bool hasBf16(const c10::Device& device) {
+#ifdef UPSCALE_WITH_CUDA
+    if (device.is_cuda()) {
+        return at::cuda::getDeviceProperties(device.index() < 0 ? 0 : device.index())->major >= 8;
+    }
+#endif
+    (void)device;
+    return false;  // the CPU's BF16 kernels are slower than its FP32 ones
+}
+
+}  // namespace
+
 c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
-                             models::DType weights) {
+                             models::DType weights, models::Architecture arch, std::string* note) {
     static std::atomic<bool> warned{false};
     c10::ScalarType wanted = c10::kFloat;
     switch (requested) {
@@ -96,6 +110,15 @@ c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& devic
         case core::Precision::None:
             wanted = models::toScalarType(weights);
             break;
+    }
+    if (wanted == c10::kHalf && !models::isFp16Safe(arch)) {
+        const c10::ScalarType safe = hasBf16(device) ? c10::kBFloat16 : c10::kFloat;
+        if (note != nullptr) {
+            *note = fmt::format("{} is not FP16-safe (its attention overflows half precision); "
+                                "running it in {} instead of FP16.",
+                                models::architectureName(arch), dtypeLabel(safe));
+        }
+        return safe;
     }
     if (device.is_cpu() && wanted == c10::kHalf) {
         // The CPU kernels of 3x3 convolutions have no half-precision path (they do have BF16).

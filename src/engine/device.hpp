@@ -9,6 +9,7 @@
 
 #include "upscale/core/error.hpp"
 #include "upscale/core/settings.hpp"
+#include "upscale/models/architecture.hpp"
 #include "upscale/models/state_dict.hpp"
 
 namespace upscale::engine {
@@ -19,11 +20,15 @@ namespace upscale::engine {
 /// "CPU" or "cuda:0 (NVIDIA H100 80GB HBM3)".
 [[nodiscard]] std::string describeDevice(const c10::Device& device);
 
-/// The dtype the network runs in on this device. FP16 where the device cannot run it (the CPU)
-/// falls back to FP32 with one warning per process; None keeps the weights' dtype where the
-/// device can run it (FP16 on a GPU, BF16 on both, FP32), else FP32.
+/// The dtype the network runs in on this device. FP16 (requested, or the weights' own with None)
+/// for an architecture that is not FP16-safe runs in BF16 where the device has it (a GPU of
+/// compute capability 8 or later), else in FP32, and `note` (when given) says so, naming the
+/// architecture. FP16 where the device cannot run it (the CPU) falls back to FP32 with one
+/// warning per process; None keeps the weights' dtype where the device can run it (FP16 on a
+/// GPU, BF16 on both, FP32), else FP32.
 [[nodiscard]] c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
-                                           models::DType weights);
+                                           models::DType weights, models::Architecture arch,
+                                           std::string* note = nullptr);
 
 /// "FP16", "BF16" or "FP32": how logs and front ends name a resolved dtype.
 [[nodiscard]] std::string dtypeLabel(c10::ScalarType dtype);

@@ -37,6 +37,7 @@ struct ModelCache::Impl {
     struct FileInfo {
         std::string identity;
         models::DType weightsDType = models::DType::F32;
+        models::Architecture arch = models::Architecture::Compact;
     };
 
     mutable std::mutex mutex;

@@ -81,12 +81,15 @@ core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
                                           "Studio or restore the file.",
                                           ref.file.string(), ref.name));
         }
-        FileInfo fresh{loadedFile->contentHash, dominantDType(loadedFile->weights)};
+        FileInfo fresh{loadedFile->contentHash, dominantDType(loadedFile->weights),
+                       loadedFile->spec.arch};
         known = files.emplace(fileKeyText, fresh).first;
         file = std::move(*loadedFile);
     }
     const FileInfo& info = known->second;
-    const c10::ScalarType dtype = resolveDtype(precision, device, info.weightsDType);
+    std::string precisionNote;
+    const c10::ScalarType dtype =
+        resolveDtype(precision, device, info.weightsDType, info.arch, &precisionNote);
     const std::string precisionName = dtypeLabel(dtype);
     const std::string key =
         fmt::format("{}|{}|{}", info.identity, c10::toString(dtype), device.str());
@@ -104,6 +107,9 @@ core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
             return core::fail(loadedFile.error());
         }
         file = std::move(*loadedFile);
+    }
+    if (!precisionNote.empty()) {
+        log->warn("{}: {}", ref.name, precisionNote);
     }
     auto network = models::buildNetwork(*file);
     if (!network) {

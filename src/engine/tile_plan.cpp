@@ -27,7 +27,21 @@ std::vector<int> windowStarts(int length, int window, int step) {
 
 }  // namespace
 
-TilePlan planTiles(int width, int height, int tile, int overlap) {
+namespace {
+
+/// The tile side along an axis of `length`: `window`, shortened so that length - side (the last
+/// tile's start) is a multiple of `multiple`, but never below one step.
+int alignedSide(int length, int window, int step, int multiple) {
+    if (window >= length) {
+        return length;
+    }
+    const int side = window - ((window - length) % multiple + multiple) % multiple;
+    return side > step ? side : window;
+}
+
+}  // namespace
+
+TilePlan planTiles(int width, int height, int tile, int overlap, int multiple) {
     TilePlan plan;
     if (tile <= 0) {
         plan.tileWidth = width;
@@ -36,9 +50,10 @@ TilePlan planTiles(int width, int height, int tile, int overlap) {
         return plan;
     }
     const int window = tile + 2 * overlap;
-    plan.tileWidth = std::min(window, width);
-    plan.tileHeight = std::min(window, height);
-    const int step = std::max(1, tile);
+    multiple = std::max(1, multiple);
+    const int step = std::max(multiple, tile - tile % multiple);
+    plan.tileWidth = alignedSide(width, window, step, multiple);
+    plan.tileHeight = alignedSide(height, window, step, multiple);
     const auto xs = windowStarts(width, plan.tileWidth, step);
     const auto ys = windowStarts(height, plan.tileHeight, step);
     for (int y : ys) {

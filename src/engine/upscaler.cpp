@@ -21,6 +21,7 @@
 #include "loaded_model.hpp"
 #include "transfer.hpp"
 #include "upscale/core/logging.hpp"
+#include "upscale/models/tiling.hpp"
 #include "upscale/engine/tile_plan.hpp"
 
 namespace upscale::engine {
@@ -214,7 +215,8 @@ std::vector<core::Image> Upscaler::Impl::runOnce(std::span<const core::Image> fr
         }
     }
     const std::int64_t planeCount = planes.size(0);
-    const TilePlan plan = planTiles(width, height, tile, settings.overlap);
+    const TilePlan plan =
+        planTiles(width, height, tile, settings.overlap, models::tileMultiple(model->spec));
     const std::int64_t tileOutH = plan.tileHeight * s;
     const std::int64_t tileOutW = plan.tileWidth * s;
     const auto tilesPerPlane = static_cast<std::int64_t>(plan.tiles.size());

@@ -79,4 +79,14 @@ void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64
 /// Channels of each group's ESA attention: a quarter of the features, at least 16.
 [[nodiscard]] int omniSrEsaChannels(int features);
 
+[[nodiscard]] std::optional<ArchSpec> detectSwinIR(const StateDict& weights);
+[[nodiscard]] ShapeMap swinirTensors(const ArchSpec& spec);
+[[nodiscard]] std::optional<ArchSpec> detectHat(const StateDict& weights);
+[[nodiscard]] ShapeMap hatTensors(const ArchSpec& spec);
+/// describe() of a SwinIR or HAT spec.
+[[nodiscard]] std::string describeWindowTransformer(const ArchSpec& spec);
+/// flopsPerInputPixel and peakActivationsPerPixel of a SwinIR or HAT spec.
+[[nodiscard]] double windowTransformerFlops(const ArchSpec& spec);
+[[nodiscard]] std::int64_t windowTransformerActivations(const ArchSpec& spec);
+
 }  // namespace upscale::models::detail

@@ -23,10 +23,12 @@ constexpr std::string_view kSpanName = "SPAN";
 constexpr std::string_view kRealPlksrName = "RealPLKSR";
 constexpr std::string_view kDatName = "DAT";
 constexpr std::string_view kOmniSrName = "OmniSR";
+constexpr std::string_view kSwinIRName = "SwinIR";
+constexpr std::string_view kHatName = "HAT";
 constexpr std::string_view kSupported =
     "SRVGGNetCompact (Real-ESRGAN Compact), RRDBNet (ESRGAN and Real-ESRGAN, in BasicSR, "
     "original ESRGAN or BSRGAN key style), SPAN, RealPLKSR, DAT (DAT, DAT-S, DAT-2, DAT-light), "
-    "OmniSR";
+    "OmniSR, SwinIR (classical, lightweight, real-world, restoration), HAT (HAT-S, HAT, HAT-L)";
 constexpr std::size_t kProblemsShown = 5;
 
 }  // namespace
@@ -193,6 +195,8 @@ std::optional<ArchSpec> detectCompact(const StateDict& weights) {
 
 }  // namespace
 
+std::string_view supportedArchitectures() { return kSupported; }
+
 std::string_view architectureName(Architecture arch) {
     switch (arch) {
         case Architecture::Compact:
@@ -207,6 +211,10 @@ std::string_view architectureName(Architecture arch) {
             return kDatName;
         case Architecture::OmniSR:
             return kOmniSrName;
+        case Architecture::SwinIR:
+            return kSwinIRName;
+        case Architecture::HAT:
+            return kHatName;
     }
     return "unknown";
 }
@@ -252,6 +260,9 @@ std::int64_t peakActivationsPerPixel(const ArchSpec& spec) {
             const std::int64_t s2 = std::int64_t{spec.scale} * spec.scale;
             return 8 * f + 4 * window + s2 * spec.outChannels;
         }
+        case Architecture::SwinIR:
+        case Architecture::HAT:
+            return detail::windowTransformerActivations(spec);
     }
     return 6 * f;
 }
@@ -265,6 +276,8 @@ bool isFp16Safe(Architecture arch) {
         case Architecture::RealPLKSR:  // group norm statistics of large features overflow FP16
         case Architecture::DAT:        // attention logits and softmax sums overflow FP16
         case Architecture::OmniSR:     // so do its attentions' logits
+        case Architecture::SwinIR:  // attention scores and LayerNorm statistics overflow FP16
+        case Architecture::HAT:
             return false;
     }
     return false;
@@ -289,6 +302,11 @@ core::Result<Architecture> architectureFromName(std::string_view name) {
     }
     if (key == "omnisr") {
         return Architecture::OmniSR;
+    if (key == "swinir") {
+        return Architecture::SwinIR;
+    }
+    if (key == "hat") {
+        return Architecture::HAT;
     }
     return core::fail(core::ErrorCode::InvalidArgument,
                       fmt::format("Unknown architecture '{}'. Supported: {}.", name, kSupported));
@@ -317,6 +335,9 @@ std::string ArchSpec::describe() const {
                                architectureName(arch), numFeat, omnisr.numGroups, omnisr.numBlocks,
                                omnisr.window, omnisr.positionBias ? "" : ", no position bias",
                                scale);
+        case Architecture::SwinIR:
+        case Architecture::HAT:
+            return detail::describeWindowTransformer(*this);
     }
     return std::string(architectureName(arch));
 }
@@ -328,7 +349,8 @@ StateDict canonicalizeKeys(StateDict weights) {
 
 core::Result<ArchSpec> detectArchitecture(const StateDict& weights, std::string_view source) {
     for (const auto detect : {detectCompact, detail::detectRrdb, detail::detectSpan,
-                              detail::detectRealPlksr, detail::detectDat, detail::detectOmniSr}) {
+                              detail::detectRealPlksr, detail::detectDat, detail::detectOmniSr,
+                              detail::detectSwinIR, detail::detectHat}) {
         if (auto spec = detect(weights)) {
             if (auto checked = detail::checkSpec(*spec, weights, source); !checked) {
                 return tl::unexpected(checked.error());
@@ -374,6 +396,9 @@ double flopsPerInputPixel(const ArchSpec& spec) {
             return detail::datFlops(spec);
         case Architecture::OmniSR:
             return detail::omniSrFlops(spec);
+        case Architecture::SwinIR:
+        case Architecture::HAT:
+            return detail::windowTransformerFlops(spec);
     }
     return 0.0;
 }
@@ -394,6 +419,11 @@ std::map<std::string, std::vector<std::int64_t>, std::less<>> expectedTensors(
     }
     if (spec.arch == Architecture::OmniSR) {
         return detail::omniSrTensors(spec);
+    if (spec.arch == Architecture::SwinIR) {
+        return detail::swinirTensors(spec);
+    }
+    if (spec.arch == Architecture::HAT) {
+        return detail::hatTensors(spec);
     }
     detail::ShapeMap out;
     const std::int64_t f = spec.numFeat;
@@ -423,7 +453,9 @@ core::Result<void> checkWeights(const ArchSpec& spec, const StateDict& weights,
         } else if (it->second.shape != shape) {
             wrong.push_back(fmt::format("{} has shape {}, expected {}", name,
                                         shapeToString(it->second.shape), shapeToString(shape)));
-        } else if (!isFloating(it->second.dtype)) {
+        } else if (!isFloating(it->second.dtype) &&
+                   name.find("relative_position_index") == std::string::npos) {
+            // Only the transformers' position index tables hold integers (and are not read).
             wrong.push_back(fmt::format("{} has data type {}, expected a floating-point type", name,
                                         dtypeName(it->second.dtype)));
         } else if (it->second.data.size() !=

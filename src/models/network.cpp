@@ -9,8 +9,10 @@
 #include "dat.hpp"
 #include "omnisr.hpp"
 #include "realplksr.hpp"
+#include "hat.hpp"
 #include "rrdb.hpp"
 #include "span.hpp"
+#include "swinir.hpp"
 
 namespace upscale::models {
 
@@ -30,6 +32,10 @@ std::shared_ptr<Network> makeNetwork(const ArchSpec& spec) {
             return std::make_shared<DatNet>(spec);
         case Architecture::OmniSR:
             return std::make_shared<OmniSrNet>(spec);
+        case Architecture::SwinIR:
+            return std::make_shared<SwinIRNet>(spec);
+        case Architecture::HAT:
+            return std::make_shared<HatNet>(spec);
     }
     return nullptr;
 }

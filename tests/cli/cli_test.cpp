@@ -365,3 +365,30 @@ TEST_F(Cli, HostileModelsInTheUserFolderAreListedAsUnloadableAndNotConverted) {
         EXPECT_FALSE(fs::exists(out)) << name;
     }
 }
+
+TEST_F(Cli, ListModelsVerboseNamesTheTransformerVariantsAndTheArchitecturesRead) {
+    const auto models = m_dir / "data" / "upscale-studio" / "models";
+    const auto data = fs::path(UPSCALE_TEST_DATA_DIR) / "models";
+    fs::create_directories(models);
+    fs::copy_file(data / "swinir-real-x4.pth", models / "tiny-swinir.pth");
+    fs::copy_file(data / "hat-s-x2.pth", models / "tiny-hat.pth");
+
+    const auto run = upscaleCli("--list-models -v");
+    ASSERT_EQ(run.code, 0) << run.output;
+    EXPECT_NE(run.output.find("    architecture: SwinIR (real-world, 16 dim, 2 groups of 2 "
+                              "blocks, window 4, 3conv, 4x)\n"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("    architecture: HAT-S (24 dim, 1 group of 2 blocks, window 8, "
+                              "2x)\n    scale: 2x\n"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("    dtype: F32, I64\n    fp16-safe: no\n"), std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("Architectures read from model files:"), std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("\n  SwinIR           classical (pixel shuffle)"), std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("\n  HAT              HAT-S, HAT, HAT-L"), std::string::npos)
+        << run.output;
+}

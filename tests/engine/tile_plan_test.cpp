@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <set>
 #include <vector>
 
 #include "upscale/engine/tile_plan.hpp"
@@ -73,4 +74,19 @@ TEST(AutoTileSize, WholeImageWhenItFitsElseAMultipleOf32) {
     EXPECT_GT(tile, 0);
     EXPECT_EQ(tile % 32, 0);
     EXPECT_LE(static_cast<long long>(tile) * tile * 1000 * 2, 100LL * 1000 * 1000);
+}
+
+TEST(TilePlan, AMultipleAlignsEveryTileStartWithTheLastEndingAtTheBorder) {
+    // 100 pixels, tiles of 30 plus 7 on each side, for a network with 8-pixel windows.
+    const TilePlan plan = planTiles(100, 64, 30, 7, 8);
+    EXPECT_EQ(plan.tileWidth, 44);  // 44 = 100 - 56: the last tile starts at 56
+    EXPECT_EQ(plan.tileHeight, 40);
+    std::set<int> xs;
+    for (const TileRect& t : plan.tiles) {
+        EXPECT_EQ(t.x % 8, 0) << t.x;
+        EXPECT_EQ(t.y % 8, 0) << t.y;
+        xs.insert(t.x);
+    }
+    EXPECT_EQ(xs, (std::set<int>{0, 24, 48, 56}));
+    EXPECT_EQ(planTiles(100, 64, 30, 7).tiles, planTiles(100, 64, 30, 7, 1).tiles);
 }

@@ -28,9 +28,10 @@ TEST(Architecture, NamesAndAliases) {
     }
     EXPECT_EQ(architectureFromName("ESRGAN"), Architecture::RRDBNet);
     EXPECT_EQ(architectureFromName("span"), Architecture::SPAN);
-    const auto unknown = architectureFromName("SwinIR");
+    EXPECT_EQ(architectureFromName("SwinIR"), Architecture::SwinIR);
+    const auto unknown = architectureFromName("NoSuchNet");
     ASSERT_FALSE(unknown);
-    EXPECT_NE(unknown.error().message.find("SwinIR"), std::string::npos);
+    EXPECT_NE(unknown.error().message.find("NoSuchNet"), std::string::npos);
     EXPECT_NE(unknown.error().message.find("RRDBNet"), std::string::npos);
 }
 
@@ -88,7 +89,7 @@ TEST(Architecture, ForeignKeysAreUnsupported) {
                             0),
               0u)
         << message;
-    for (const char* name : {"RealPLKSR", "DAT-light", "OmniSR"}) {
+    for (const char* name : {"RealPLKSR", "DAT-light", "OmniSR", "SwinIR", "HAT-S"}) {
         EXPECT_NE(message.find(name), std::string::npos) << message;
     }
     EXPECT_FALSE(detectArchitecture({}, "empty"));

@@ -26,8 +26,10 @@ struct TilePlan {
 };
 
 /// Plans tiles of `tile` input pixels plus `overlap` context on each side. tile == 0 means no
-/// tiling (one tile, the whole image).
-[[nodiscard]] TilePlan planTiles(int width, int height, int tile, int overlap);
+/// tiling (one tile, the whole image). With `multiple` > 1 every tile starts at a multiple of it
+/// (the step is rounded down to one, and the tile shortened so that the last, which ends at the
+/// border, does too): a network that works in windows then sees the image's own windows.
+[[nodiscard]] TilePlan planTiles(int width, int height, int tile, int overlap, int multiple = 1);
 
 /// Blend weights along one axis of a tile `length` output pixels long: 1 in the middle, falling
 /// along a Gaussian to about 3e-4 at both ends over `ramp` pixels. Never zero, so a pixel that

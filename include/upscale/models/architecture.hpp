@@ -12,14 +12,19 @@
 #include "upscale/models/omnisr_params.hpp"
 #include "upscale/models/realplksr_params.hpp"
 #include "upscale/models/state_dict.hpp"
+#include "upscale/models/window_transformer.hpp"
 
 namespace upscale::models {
 
-enum class Architecture { Compact, RRDBNet, SPAN, RealPLKSR, DAT, OmniSR };
+enum class Architecture { Compact, RRDBNet, SPAN, RealPLKSR, DAT, OmniSR, SwinIR, HAT };
 
-/// "SRVGGNetCompact", "RRDBNet", "SPAN", "RealPLKSR", "DAT", "OmniSR"
+/// "SRVGGNetCompact", "RRDBNet", "SPAN", "RealPLKSR", "DAT", "OmniSR", "SwinIR", "HAT"
 [[nodiscard]] std::string_view architectureName(Architecture arch);
 [[nodiscard]] core::Result<Architecture> architectureFromName(std::string_view name);
+
+/// The architectures read, each with the variants detected: "SRVGGNetCompact (Real-ESRGAN
+/// Compact), RRDBNet (...), ...".
+[[nodiscard]] std::string_view supportedArchitectures();
 
 struct ArchSpec {
     Architecture arch = Architecture::Compact;
@@ -36,6 +41,8 @@ struct ArchSpec {
     RealPlksrParams realplksr;  ///< RealPLKSR only
     DatParams dat;              ///< DAT only
     OmniSrParams omnisr;        ///< OmniSR only
+    SwinIRParams swinir;        ///< SwinIR only
+    HatParams hat;              ///< HAT only
 
     /// "SRVGGNetCompact (64 features, 16 convs, 4x)", "RRDBNet (64 features, 23 blocks, 32
     /// growth, 4x)", "SPAN (48 features, 4x)"
@@ -49,7 +56,9 @@ struct ArchSpec {
 
 /// Whether the architecture runs in half precision without overflow or visible loss: its
 /// activations stay far below FP16's 65504 and it has no normalisation layers that need FP32
-/// accumulation. False for the ones with group norms or attention.
+/// accumulation. False for the ones with group norms or attention (RealPLKSR, DAT, OmniSR, and
+/// the transformers SwinIR and HAT, whose attention scores and MLP activations exceed FP16's
+/// range on real images).
 [[nodiscard]] bool isFp16Safe(Architecture arch);
 
 /// Puts equivalent spellings of the same weights under one set of names: strips a "module." or
