@@ -302,6 +302,7 @@ core::Result<Architecture> architectureFromName(std::string_view name) {
     }
     if (key == "omnisr") {
         return Architecture::OmniSR;
+    }
     if (key == "swinir") {
         return Architecture::SwinIR;
     }
@@ -419,6 +420,7 @@ std::map<std::string, std::vector<std::int64_t>, std::less<>> expectedTensors(
     }
     if (spec.arch == Architecture::OmniSR) {
         return detail::omniSrTensors(spec);
+    }
     if (spec.arch == Architecture::SwinIR) {
         return detail::swinirTensors(spec);
     }
