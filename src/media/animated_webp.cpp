@@ -50,8 +50,15 @@ int encodeAndWrite(AVCodecContext* enc, AVFormatContext* out, const AVFrame* fra
     return rc;
 }
 
+/// What the Matroska file does not say of the animation: its frame count, and its length
+/// (milliseconds) with the last frame's display time.
+struct Extent {
+    int frames = 0;
+    int milliseconds = 0;
+};
+
 /// Writes the frames of the animation in `data` to `target` as FFV1 in Matroska.
-int writeLossless(const std::vector<std::uint8_t>& data, const fs::path& target) {
+int writeLossless(const std::vector<std::uint8_t>& data, const fs::path& target, Extent& extent) {
     WebPData webp{data.data(), data.size()};
     WebPAnimDecoderOptions options;
     if (WebPAnimDecoderOptionsInit(&options) == 0) {
@@ -118,6 +125,8 @@ int writeLossless(const std::vector<std::uint8_t>& data, const fs::path& target)
         const int duration = std::max(1, end - start);
         frame->pkt_duration = duration;
         start = end;
+        ++extent.frames;
+        extent.milliseconds = end;
         if (const int rc = encodeAndWrite(enc.get(), out.get(), frame.get(), duration); rc < 0) {
             return rc;
         }
@@ -141,7 +150,8 @@ int openAnimatedWebP(const fs::path& path, InputPtr& out) {
     std::error_code ec;
     const fs::path temp = fs::temp_directory_path(ec) /
                           fmt::format("upscale-webp-{}-{}.mkv", ::getpid(), serial++);
-    int rc = writeLossless(data, temp);
+    Extent extent;
+    int rc = writeLossless(data, temp, extent);
     if (rc >= 0) {
         AVFormatContext* raw = nullptr;
         rc = avformat_open_input(&raw, temp.c_str(), nullptr, nullptr);
@@ -149,6 +159,9 @@ int openAnimatedWebP(const fs::path& path, InputPtr& out) {
             InputPtr ctx(raw);
             rc = avformat_find_stream_info(ctx.get(), nullptr);
             if (rc >= 0) {
+                AVStream* st = ctx->streams[0];
+                st->nb_frames = extent.frames;
+                st->duration = av_rescale_q(extent.milliseconds, {1, 1000}, st->time_base);
                 out = std::move(ctx);
             }
         }

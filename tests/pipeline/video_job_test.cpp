@@ -422,6 +422,7 @@ TEST_F(VideoJob, AnimatedWebPIsAVideoWithItsFrameTiming) {
     for (std::size_t i = 0; i < times.size(); ++i) {
         EXPECT_NEAR(std::stod(times[i]), expected[i], 0.001) << "frame " << i;
     }
+    EXPECT_NE(r.log.find(", 4 frame(s) -> 64x48"), std::string::npos) << r.log;
     EXPECT_NE(r.log.find("has transparent areas"), std::string::npos) << r.log;
 }
 
