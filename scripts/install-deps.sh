@@ -15,6 +15,7 @@ packages=(
     xvfb xauth fonts-dejavu-core
     libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
     slurm-wlm slurmctld slurmd slurm-client munge
+    libwebp-dev
 )
 
 missing=()

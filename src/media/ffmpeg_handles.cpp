@@ -11,8 +11,10 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+#include "animated_webp.hpp"
 #include "upscale/core/files.hpp"
 #include "upscale/core/logging.hpp"
+#include "upscale/media/video.hpp"
 
 namespace upscale::media::ff {
 
@@ -86,6 +88,9 @@ void bridgeLog() {
 }
 
 int openInput(const char* path, InputPtr& out) {
+    if (animatedImageKind(path) == AnimatedImage::WebP) {
+        return openAnimatedWebP(path, out);
+    }
     AVFormatContext* raw = nullptr;
     if (const int rc = avformat_open_input(&raw, path, nullptr, nullptr); rc < 0) {
         return rc;

@@ -44,11 +44,6 @@ std::string typeName(AVMediaType type) {
     return name != nullptr ? name : "data";
 }
 
-/// Animated WebP decoding came to FFmpeg with libavcodec 62 (FFmpeg 8).
-bool canDecodeAnimatedWebP() {
-    return avcodec_version() >= AV_VERSION_INT(62, 0, 0);
-}
-
 /// Fills a probe from an opened container and the index of its video stream.
 VideoProbe describe(const AVFormatContext* ctx, int videoIndex) {
     const AVStream* st = ctx->streams[videoIndex];
@@ -114,13 +109,6 @@ core::Result<std::pair<ff::InputPtr, int>> openVideo(const fs::path& path,
     if (!fs::exists(path, ec)) {
         return fail(ErrorCode::NotFound,
                     fmt::format("Input file '{}' does not exist.", path.string()));
-    }
-    if (animatedImageKind(path) == AnimatedImage::WebP && !canDecodeAnimatedWebP()) {
-        return fail(ErrorCode::UnsupportedFormat,
-                    fmt::format("'{}' is an animated WebP, which the FFmpeg libraries in use "
-                                "cannot decode (they read still WebP only). Convert it to GIF, "
-                                "APNG or a video file.",
-                                path.string()));
     }
     ff::InputPtr ctx;
     if (const int rc = ff::openInput(path.c_str(), ctx); rc < 0) {

@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -45,16 +48,22 @@ std::string readText(const fs::path& file) {
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
-/// Starts `upscale args` with its output in `log`, waits until `file` has at least `lines`
-/// lines, then kills it with SIGKILL. Returns false when the job ended first.
-bool killWhen(const std::string& args, const fs::path& log, const fs::path& file,
-              std::size_t lines) {
+/// Starts `upscale args` in a child process with its output in `log`.
+pid_t startCli(const std::string& args, const fs::path& log) {
     const pid_t pid = fork();
     if (pid == 0) {
         const std::string cmd = "exec " + cli() + args + " > " + quoted(log) + " 2>&1";
         execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
+    return pid;
+}
+
+/// Starts `upscale args` with its output in `log`, waits until `file` has at least `lines`
+/// lines, then kills it with SIGKILL. Returns false when the job ended first.
+bool killWhen(const std::string& args, const fs::path& log, const fs::path& file,
+              std::size_t lines) {
+    const pid_t pid = startCli(args, log);
     for (int i = 0; i < 1200; ++i) {
         int status = 0;
         if (waitpid(pid, &status, WNOHANG) == pid) {
@@ -70,6 +79,69 @@ bool killWhen(const std::string& args, const fs::path& log, const fs::path& file
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     return false;
+}
+
+/// Starts `upscale args` with its output in `log` and kills it with SIGKILL the moment a file
+/// with the extension `ext` is created anywhere under `dir`: the container the join is writing.
+/// Returns false when the job ended first.
+bool killAtCreation(const std::string& args, const fs::path& log, const fs::path& dir,
+                    const std::string& ext) {
+    const int fd = inotify_init1(IN_CLOEXEC);
+    std::map<int, fs::path> watched;
+    const auto watch = [&](const fs::path& folder) {
+        const int wd = inotify_add_watch(fd, folder.c_str(), IN_CREATE);
+        if (wd >= 0) {
+            watched[wd] = folder;
+        }
+    };
+    watch(dir);
+    const pid_t pid = startCli(args, log);
+    bool killed = false;
+    int status = 0;
+    alignas(inotify_event) char events[4096];
+    for (int polls = 0; !killed && polls < 1200; ++polls) {
+        pollfd ready{fd, POLLIN, 0};
+        if (poll(&ready, 1, 50) <= 0) {
+            if (waitpid(pid, &status, WNOHANG) == pid) {
+                close(fd);
+                return false;
+            }
+            continue;
+        }
+        const ssize_t n = read(fd, events, sizeof events);
+        for (ssize_t at = 0; !killed && at < n;) {
+            const auto* e = reinterpret_cast<const inotify_event*>(events + at);
+            at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+            const fs::path created = watched[e->wd] / e->name;
+            if ((e->mask & IN_ISDIR) != 0) {
+                watch(created);
+                std::error_code ec;
+                for (const auto& sub : fs::recursive_directory_iterator(created, ec)) {
+                    if (sub.is_directory()) {
+                        watch(sub.path());
+                    }
+                }
+            } else if (created.extension() == ext) {
+                kill(pid, SIGKILL);
+                killed = true;
+            }
+        }
+    }
+    if (!killed) {
+        kill(pid, SIGKILL);
+    }
+    waitpid(pid, &status, 0);
+    close(fd);
+    return killed && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+/// Every file and folder under `dir`, hidden ones included, relative to it.
+std::set<std::string> everythingIn(const fs::path& dir) {
+    std::set<std::string> found;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        found.insert(fs::relative(e.path(), dir).string());
+    }
+    return found;
 }
 
 /// How many times each output file was reported saved in a run's log.
@@ -218,6 +290,51 @@ TEST_F(Resume, KilledVideoJobResumesToTheFramesTimestampsAndAudioOfAnUninterrupt
     const auto decode = runCommand("ffmpeg -v error -i " + quoted(out) + " -f null - 2>&1");
     EXPECT_EQ(decode.code, 0);
     EXPECT_EQ(decode.output, "");
+}
+
+TEST_F(Resume, KillDuringTheFinalJoinLeavesNothingThatResumeDoesNotCleanUp) {
+    UPSCALE_REQUIRE_ENCODERS("libx264", "aac");
+    // Few frames to upscale, and a long audio track that makes the join itself take a while.
+    // FFV1, lossless, so that two runs' frames can be compared bit for bit.
+    const fs::path clip = m_dir / "in" / "clip.mp4";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc2=size=48x32:rate=12:duration=1 -f lavfi "
+                       "-i sine=frequency=330:sample_rate=44100:duration=60 -c:v libx264 -c:a aac",
+                       clip),
+              "");
+    const std::string common =
+        "-w 1 -s 2 --codec ffv1 --segment-seconds 0.25 " + quoted(clip) + " -o ";
+    const fs::path whole = m_dir / "whole.mkv";
+    const auto uninterrupted = upscaleCli(common + quoted(whole));
+    ASSERT_EQ(uninterrupted.code, 0) << uninterrupted.output;
+
+    // Killed as the joined container is created, wherever the join writes it; a kill that comes
+    // too late (the video already in place) is tried again.
+    const fs::path outDir = m_dir / "out";
+    const fs::path out = outDir / "clip.mkv";
+    bool caught = false;
+    std::set<std::string> left;
+    for (int attempt = 0; attempt < 5 && !caught; ++attempt) {
+        fs::remove_all(outDir);
+        fs::create_directories(outDir);
+        caught = killAtCreation(common + quoted(out), m_dir / "first.log", outDir, ".mkv") &&
+                 !fs::exists(out);
+        left = everythingIn(outDir);
+    }
+    ASSERT_TRUE(caught) << readText(m_dir / "first.log");
+    // The kill left the container being joined (besides the journal and the segments).
+    EXPECT_TRUE(std::any_of(left.begin(), left.end(), [](const std::string& p) {
+        return fs::path(p).extension() == ".mkv" && fs::path(p).filename() != "clip.mkv";
+    })) << ::testing::PrintToString(left);
+
+    const auto resumed = upscaleCli("--resume " + common + quoted(out));
+    ASSERT_EQ(resumed.code, 0) << resumed.output;
+    // Nothing but the video: no hidden or partial file, no segment folder.
+    EXPECT_EQ(everythingIn(outDir), std::set<std::string>{"clip.mkv"})
+        << "the killed run left: " << ::testing::PrintToString(left);
+    EXPECT_EQ(frameHashes(out), frameHashes(whole));
+    EXPECT_EQ(frameHashes(out).size(), 12U);
+    EXPECT_EQ(frameTimes(out), frameTimes(whole));
+    EXPECT_EQ(audioPacketHashes(out), audioPacketHashes(whole));
 }
 
 TEST_F(Resume, WithoutResumeAnInterruptedVideoIsKeptAndTheMessageSaysHowToContinue) {
