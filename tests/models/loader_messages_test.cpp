@@ -105,12 +105,6 @@ TEST(LoaderMessages, WrapperPrefixesAreStripped) {
 
 TEST(LoaderMessages, UnsupportedArchitecturesAreNamedByTheirKeys) {
     const std::vector<std::pair<std::string, StateDict>> cases = {
-        {"SwinIR",
-         withKeys({"conv_first.weight",
-                   "layers.0.residual_group.blocks.0.attn.relative_position_bias_table"})},
-        {"HAT", withKeys({"relative_position_index_SA",
-                          "layers.0.residual_group.blocks.0.conv_block.cab.0.weight",
-                          "layers.0.residual_group.blocks.0.attn.relative_position_bias_table"})},
         {"Swin2SR", withKeys({"layers.0.residual_group.blocks.0.attn.logit_scale",
                               "layers.0.residual_group.blocks.0.attn.relative_position_bias_"
                               "table"})},
@@ -132,6 +126,12 @@ TEST(LoaderMessages, UnsupportedArchitecturesAreNamedByTheirKeys) {
 
 TEST(LoaderMessages, ASupportedArchitectureWhoseShapesFormNoNetworkIsNamedAsDamaged) {
     const std::vector<std::pair<std::string, StateDict>> cases = {
+        {"SwinIR",
+         withKeys({"conv_first.weight",
+                   "layers.0.residual_group.blocks.0.attn.relative_position_bias_table"})},
+        {"HAT", withKeys({"relative_position_index_SA",
+                          "layers.0.residual_group.blocks.0.conv_block.cab.0.weight",
+                          "layers.0.residual_group.blocks.0.attn.relative_position_bias_table"})},
         {"DAT", withKeys({"conv_first.weight", "before_RG.1.weight",
                           "layers.0.blocks.0.ffn.sg.conv.weight"})},
         {"OmniSR", withKeys({"input.weight", "up.0.weight",
