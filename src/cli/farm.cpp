@@ -21,8 +21,8 @@ namespace farm = pipeline::farm;
 /// may be gone on another node or later), a read or write failed, or the task was stopped.
 bool worthRetrying(core::ErrorCode code) {
     using core::ErrorCode;
-    return code == ErrorCode::OutOfMemory || code == ErrorCode::DiskFull ||
-           code == ErrorCode::Io || code == ErrorCode::Cancelled;
+    return code == ErrorCode::OutOfMemory || code == ErrorCode::DiskFull || code == ErrorCode::Io ||
+           code == ErrorCode::Cancelled;
 }
 
 int failWith(const core::Error& error) {
@@ -53,8 +53,7 @@ int planCommand(const Options& options) {
     return kExitOk;
 }
 
-int runCommand(const Options& options, const farm::Plan& loaded,
-               const core::CancelToken& cancel) {
+int runCommand(const Options& options, const farm::Plan& loaded, const core::CancelToken& cancel) {
     farm::Plan plan = loaded;
     if (options.farm.deviceGiven) {
         // The device decides where, not what: the plan's outputs stay the same.

@@ -99,8 +99,7 @@ int runFarmSlurm(const Options& options) {
     const std::string program = shellQuoted(thisProgram().string());
     const std::string farmDir = shellQuoted(dir.string());
 
-    std::string array = farm.tasksGiven ? farm.tasks
-                                        : fmt::format("0-{}", plan->tasks.size() - 1);
+    std::string array = farm.tasksGiven ? farm.tasks : fmt::format("0-{}", plan->tasks.size() - 1);
     if (farm.maxParallel > 0) {
         array += fmt::format("%{}", farm.maxParallel);
     }
@@ -136,26 +135,28 @@ int runFarmSlurm(const Options& options) {
         "echo \"Submitted batch job $join (join, after job $array)\"\n",
         program, farmDir, program, farmDir, shellQuoted((slurmDir / "tasks.sbatch").string()),
         array, shellQuoted((slurmDir / "join.sbatch").string()));
-    for (const auto& [name, text] : {std::pair{"tasks.sbatch", tasks}, std::pair{"join.sbatch", join},
-                                     std::pair{"submit.sh", submit}}) {
+    for (const auto& [name, text] :
+         {std::pair{"tasks.sbatch", tasks}, std::pair{"join.sbatch", join},
+          std::pair{"submit.sh", submit}}) {
         if (auto ok = writeScript(slurmDir / name, text); !ok) {
             log->error("{}", ok.error().message);
             return kExitFailed;
         }
     }
     if (!farm.submit) {
-        std::cout << fmt::format(
-            "Wrote {} (array {}) and {}. Submit both with: sh {}\n",
-            (slurmDir / "tasks.sbatch").string(), array, (slurmDir / "join.sbatch").string(),
-            (slurmDir / "submit.sh").string());
+        std::cout << fmt::format("Wrote {} (array {}) and {}. Submit both with: sh {}\n",
+                                 (slurmDir / "tasks.sbatch").string(), array,
+                                 (slurmDir / "join.sbatch").string(),
+                                 (slurmDir / "submit.sh").string());
         return kExitOk;
     }
     const auto [ok, output] = capture("sh " + shellQuoted((slurmDir / "submit.sh").string()));
     std::cout << output << std::flush;
     if (!ok) {
-        log->error("sbatch could not submit the jobs of '{}'. Check that Slurm's commands work "
-                   "on this machine (sinfo), then submit again.",
-                   dir.string());
+        log->error(
+            "sbatch could not submit the jobs of '{}'. Check that Slurm's commands work "
+            "on this machine (sinfo), then submit again.",
+            dir.string());
         return kExitFailed;
     }
     return kExitOk;

@@ -164,8 +164,8 @@ int parseOptions(int argc, char** argv, Options& options) {
     plan->add_option("--images-per-task", farm.imagesPerTask, "Images in one task")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    auto* run = farmApp->add_subcommand(
-        "run", "Do one task (exit 0 done, 75 worth retrying, 1 failed)");
+    auto* run =
+        farmApp->add_subcommand("run", "Do one task (exit 0 done, 75 worth retrying, 1 failed)");
     run->add_option("dir", farm.dir, "The farm folder")->required();
     run->add_option("--task", farm.task, "The task's index, from 0")->required();
     auto* status = farmApp->add_subcommand("status", "Say which tasks are done, failed, missing");
