@@ -18,7 +18,9 @@ inline torch::nn::Module& holderAt(torch::nn::Module& root, std::string_view pat
         const auto dot = path.find('.');
         const std::string part(path.substr(0, dot));
         path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
-        if (auto* found = at->named_children().find(part)) {
+        // named_children() returns a copy: keep it alive while the found entry is read.
+        const auto children = at->named_children();
+        if (const auto* found = children.find(part)) {
             at = found->get();
         } else {
             at = at->register_module(part, std::make_shared<torch::nn::Module>()).get();
