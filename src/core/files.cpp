@@ -103,7 +103,7 @@ core::Error writeError(const fs::path& path, int errnum) {
     std::string advice;
     if (errnum == EFBIG) {
         advice =
-            "The file is larger than the file system or the file size limit of this session "
+            "The file is larger than the file system or the file size limit of this process "
             "allows. Free some space or raise the limit.";
     } else if (code == ErrorCode::DiskFull) {
         advice = "Free some space on the disk.";

@@ -114,9 +114,10 @@ c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& devic
     if (wanted == c10::kHalf && !models::isFp16Safe(arch)) {
         const c10::ScalarType safe = hasBf16(device) ? c10::kBFloat16 : c10::kFloat;
         if (note != nullptr) {
-            *note = fmt::format("{} is not FP16-safe (its attention overflows half precision); "
-                                "running it in {} instead of FP16.",
-                                models::architectureName(arch), dtypeLabel(safe));
+            *note = fmt::format(
+                "{} is not FP16-safe (its attention overflows half precision); "
+                "running it in {} instead of FP16.",
+                models::architectureName(arch), dtypeLabel(safe));
         }
         return safe;
     }

@@ -21,8 +21,8 @@
 #include "loaded_model.hpp"
 #include "transfer.hpp"
 #include "upscale/core/logging.hpp"
-#include "upscale/models/tiling.hpp"
 #include "upscale/engine/tile_plan.hpp"
+#include "upscale/models/tiling.hpp"
 
 namespace upscale::engine {
 

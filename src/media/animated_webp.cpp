@@ -148,8 +148,8 @@ int openAnimatedWebP(const fs::path& path, InputPtr& out) {
     }
     static std::atomic<unsigned> serial{0};
     std::error_code ec;
-    const fs::path temp = fs::temp_directory_path(ec) /
-                          fmt::format("upscale-webp-{}-{}.mkv", ::getpid(), serial++);
+    const fs::path temp =
+        fs::temp_directory_path(ec) / fmt::format("upscale-webp-{}-{}.mkv", ::getpid(), serial++);
     Extent extent;
     int rc = writeLossless(data, temp, extent);
     if (rc >= 0) {

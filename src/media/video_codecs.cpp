@@ -93,7 +93,8 @@ AVPixelFormat fallbackFormat(const AVCodec* codec, AVPixelFormat source, bool rg
                      desc->nb_components >= 3;
     if (codec->id == AV_CODEC_ID_PRORES) {
         // ProRes 4444 for RGB and full-chroma sources, else the usual 4:2:2 10-bit.
-        const bool fullChroma = rgb || (yuv && desc->log2_chroma_w == 0 && desc->log2_chroma_h == 0);
+        const bool fullChroma =
+            rgb || (yuv && desc->log2_chroma_w == 0 && desc->log2_chroma_h == 0);
         const AVPixelFormat prores = fullChroma ? AV_PIX_FMT_YUV444P10 : AV_PIX_FMT_YUV422P10;
         if (supports(codec, prores)) {
             return prores;

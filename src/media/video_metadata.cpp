@@ -113,8 +113,9 @@ void readFirstFrame(AVFormatContext& input, int index, VideoMetadata& meta) {
     }
     meta.hdr10Plus = av_frame_get_side_data(frame.get(), AV_FRAME_DATA_DYNAMIC_HDR_PLUS) != nullptr;
     meta.transparent = anyTransparent(*frame);
-    meta.dolbyVision = meta.dolbyVision ||
-                       av_frame_get_side_data(frame.get(), AV_FRAME_DATA_DOVI_RPU_BUFFER) != nullptr;
+    meta.dolbyVision =
+        meta.dolbyVision ||
+        av_frame_get_side_data(frame.get(), AV_FRAME_DATA_DOVI_RPU_BUFFER) != nullptr;
 }
 
 /// True for a transfer that makes the stream HDR (PQ or HLG), where the pictures may carry HDR10
@@ -152,8 +153,8 @@ VideoMetadata readVideoMetadata(const fs::path& source) {
     if (hdrTransfer(st->codecpar->color_trc) ||
         hasAlpha(static_cast<AVPixelFormat>(st->codecpar->format))) {
         for (unsigned i = 0; i < input->nb_streams; ++i) {
-            input->streams[i]->discard = static_cast<int>(i) == index ? AVDISCARD_DEFAULT
-                                                                       : AVDISCARD_ALL;
+            input->streams[i]->discard =
+                static_cast<int>(i) == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
         }
         readFirstFrame(*input, index, meta);
     }
@@ -164,27 +165,31 @@ void reportMetadataLosses(const VideoMetadata& meta, const fs::path& source,
                           const fs::path& target) {
     auto log = core::logger("media");
     if (meta.hdr10Plus) {
-        log->warn("'{}' has HDR10+ dynamic metadata, which the encoder cannot carry; '{}' keeps "
-                  "the HDR10 static metadata only.",
-                  source.string(), target.string());
+        log->warn(
+            "'{}' has HDR10+ dynamic metadata, which the encoder cannot carry; '{}' keeps "
+            "the HDR10 static metadata only.",
+            source.string(), target.string());
     }
     if (meta.dolbyVision) {
-        log->warn("'{}' has Dolby Vision metadata, which cannot be carried through upscaling; "
-                  "'{}' keeps the base layer's HDR10 metadata only.",
-                  source.string(), target.string());
+        log->warn(
+            "'{}' has Dolby Vision metadata, which cannot be carried through upscaling; "
+            "'{}' keeps the base layer's HDR10 metadata only.",
+            source.string(), target.string());
     }
     if (meta.transparent) {
-        log->warn("'{}' has transparent areas; videos are upscaled without transparency, so in "
-                  "'{}' they show the colours stored under them.",
-                  source.string(), target.string());
+        log->warn(
+            "'{}' has transparent areas; videos are upscaled without transparency, so in "
+            "'{}' they show the colours stored under them.",
+            source.string(), target.string());
     }
     if (meta.interlaced()) {
         const char* order = meta.fieldOrder == AV_FIELD_TT || meta.fieldOrder == AV_FIELD_TB
                                 ? "top field first"
                                 : "bottom field first";
-        log->warn("'{}' is interlaced ({}); its frames are upscaled as whole pictures, without "
-                  "deinterlacing, and '{}' is tagged with the same field order.",
-                  source.string(), order, target.string());
+        log->warn(
+            "'{}' is interlaced ({}); its frames are upscaled as whole pictures, without "
+            "deinterlacing, and '{}' is tagged with the same field order.",
+            source.string(), order, target.string());
     }
 }
 
