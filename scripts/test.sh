@@ -20,6 +20,7 @@ jobs=$(nproc)
 step scripts/install-deps.sh
 step scripts/build.sh release -j "$jobs"
 step ctest --preset release -j "$jobs"
+step scripts/cuda-check.sh -j "$jobs"
 step scripts/sanitize.sh asan
 step scripts/sanitize.sh tsan
 step scripts/fuzz.sh

@@ -149,21 +149,6 @@ void synchronize(const c10::Stream& stream) {
     guard.synchronizeStream(stream);
 }
 
-long long freeDeviceMemory(const c10::Device& device) {
-#ifdef UPSCALE_WITH_CUDA
-    if (device.is_cuda()) {
-        c10::cuda::CUDAGuard guard(device.index());
-        std::size_t freeBytes = 0;
-        std::size_t totalBytes = 0;
-        if (cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess) {
-            return static_cast<long long>(freeBytes);
-        }
-    }
-#endif
-    (void)device;
-    return -1;
-}
-
 void releaseCachedMemory(const c10::Device& device) {
 #ifdef UPSCALE_WITH_CUDA
     if (device.is_cuda()) {

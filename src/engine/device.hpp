@@ -38,9 +38,6 @@ namespace upscale::engine {
 [[nodiscard]] c10::Stream acquireStream(const c10::Device& device);
 void synchronize(const c10::Stream& stream);
 
-/// Free device memory in bytes, or -1 when unknown (the CPU).
-[[nodiscard]] long long freeDeviceMemory(const c10::Device& device);
-
 /// Returns memory the allocator holds but does not use, after an out-of-memory error.
 void releaseCachedMemory(const c10::Device& device);
 

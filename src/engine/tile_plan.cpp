@@ -97,4 +97,11 @@ int autoTileSize(long long budgetBytes, long long bytesPerInputPixel, int batch,
     return std::max(64, side / 32 * 32);
 }
 
+long long deviceTileBudget(long long freeBytes, long long reservedBytes, long long allocatedBytes,
+                           int workers) {
+    const long long cachedUnused = std::max(0LL, reservedBytes - std::max(0LL, allocatedBytes));
+    const long long usable = std::max(0LL, freeBytes) + cachedUnused;
+    return usable / 4 * 3 / std::max(1, workers);
+}
+
 }  // namespace upscale::engine

@@ -15,10 +15,12 @@
 #include <fmt/format.h>
 
 #include "blend_weights.hpp"
+#include "cuda_memory.hpp"
 #include "device.hpp"
 #include "faults.hpp"
 #include "graph_forward.hpp"
 #include "loaded_model.hpp"
+#include "oom.hpp"
 #include "transfer.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/engine/tile_plan.hpp"
@@ -32,10 +34,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr long long kCpuTileBudgetBytes = 2LL << 30;
 constexpr int kMinTile = 32;
-
-bool isOutOfMemory(const c10::Error& e) {
-    return std::string(e.what_without_backtrace()).find("out of memory") != std::string::npos;
-}
 
 /// Resizes [N, C, H, W] to the requested output size: antialiased bicubic when shrinking (a 4x
 /// network for a 2x output), bicubic when enlarging.
@@ -155,8 +153,9 @@ int Upscaler::Impl::tileFor(int width, int height, int planeCount) const {
     if (settings.tile > 0) {
         return settings.tile;
     }
-    const long long budget =
-        device.is_cpu() ? kCpuTileBudgetBytes : std::max(0LL, freeDeviceMemory(device) / 2);
+    const long long budget = device.is_cpu()
+                                 ? kCpuTileBudgetBytes
+                                 : std::max(0LL, workerMemoryBudget(device, settings.workers));
     // Peak activation memory per input pixel, as the architecture estimates it.
     const long long perPixel =
         static_cast<long long>(models::peakActivationsPerPixel(model->spec)) *
@@ -166,7 +165,7 @@ int Upscaler::Impl::tileFor(int width, int height, int planeCount) const {
 
 at::Tensor Upscaler::Impl::forward(const at::Tensor& input) {
     if (faults::takeOutOfMemory()) {
-        TORCH_CHECK(false, "CUDA out of memory (injected fault).");
+        TORCH_CHECK_WITH(OutOfMemoryError, false, "CUDA out of memory (injected fault).");
     }
     at::Tensor out;
     {
@@ -309,11 +308,11 @@ core::Result<std::vector<core::Image>> Upscaler::Impl::run(std::span<const core:
             return images;
         } catch (const c10::Error& e) {
             if (!isOutOfMemory(e)) {
-                return core::fail(core::ErrorCode::Internal,
-                                  fmt::format("The network failed on {}: {}", info.device,
-                                              e.what_without_backtrace()));
+                return core::fail(
+                    core::ErrorCode::Internal,
+                    fmt::format("The network failed on {}: {}", info.device, failureMessage(e)));
             }
-            failure = e.what_without_backtrace();
+            failure = failureMessage(e);
         } catch (const std::bad_alloc&) {
             failure = "host memory exhausted";
         }

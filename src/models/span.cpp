@@ -103,6 +103,12 @@ SpanNet::SpanNet(const ArchSpec& spec) : m_spec(spec) {
     m_convCat = register_module("conv_cat", conv(4 * f, f, 1, 0));
     m_upsampler = conv(f, std::int64_t{spec.outChannels} * spec.scale * spec.scale, 3, 1);
     register_module("upsampler", torch::nn::Sequential(m_upsampler));
+    // A buffer, so that it moves with the module to its device and dtype: forward() then copies
+    // nothing from the host (which would block every call, and cannot be captured in a graph).
+    const at::Tensor mean = spec.inChannels == 3
+                                ? at::tensor({kRgbMean[0], kRgbMean[1], kRgbMean[2]}, at::kFloat)
+                                : at::zeros({spec.inChannels}, at::kFloat);
+    m_mean = register_buffer("mean", mean.view({1, -1, 1, 1}));
 }
 
 void SpanNet::finishLoading() {
@@ -117,11 +123,7 @@ void SpanNet::finishLoading() {
 at::Tensor SpanNet::forward(const at::Tensor& input) {
     at::Tensor x = input;
     if (m_spec.normalize) {
-        at::Tensor mean = m_spec.inChannels == 3
-                              ? at::tensor({kRgbMean[0], kRgbMean[1], kRgbMean[2]})
-                              : at::zeros({m_spec.inChannels});
-        mean = mean.view({1, -1, 1, 1}).to(x.options());
-        x = (x - mean) * kImageRange;
+        x = (x - m_mean) * kImageRange;
     }
     const at::Tensor features = m_conv1->forward(x);
     at::Tensor out = features;

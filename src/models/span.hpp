@@ -34,6 +34,7 @@ private:
     std::shared_ptr<Conv3xc> m_conv2;
     torch::nn::Conv2d m_convCat{nullptr};
     torch::nn::Conv2d m_upsampler{nullptr};
+    at::Tensor m_mean;  ///< [1, C, 1, 1], the input's normalising mean (a buffer)
 };
 
 }  // namespace upscale::models

@@ -85,11 +85,13 @@ inline fs::path variantModel(const std::string& name, models::DType dtype, float
     return path;
 }
 
-/// Four workers (siblings with their own streams) upscale the same frames at the same time;
-/// each must give exactly what one worker gives.
-inline void expectConcurrentWorkersMatchOne(bool cuda) {
+/// Four workers (siblings, each on its own stream) upscaling the same frames at once, three times
+/// over, give the bytes of one worker alone: the one with batches of `oneBatch` tiles, the four
+/// with `workerBatch`. The engine promises this for equal batch sizes on every device, and on the
+/// CPU (which runs the samples of a batch one at a time) for any two.
+inline void expectConcurrentWorkersMatchOne(bool cuda, int oneBatch, int workerBatch) {
     const auto ref = modelRef("realesr-animevideov3");
-    auto one = make(ref, {.tile = 48, .overlap = 8, .batch = 1}, cuda);
+    auto one = make(ref, {.tile = 48, .overlap = 8, .batch = oneBatch}, cuda);
     ASSERT_NE(one, nullptr);
     std::vector<core::Image> frames;
     for (int i = 0; i < 4; ++i) {
@@ -103,7 +105,7 @@ inline void expectConcurrentWorkersMatchOne(bool cuda) {
                                 (*expected)[f - 1].bytes().begin()));
     }
 
-    auto base = make(ref, {.tile = 48, .overlap = 8, .batch = 8}, cuda);
+    auto base = make(ref, {.tile = 48, .overlap = 8, .batch = workerBatch}, cuda);
     std::vector<std::unique_ptr<engine::Upscaler>> workers;
     workers.push_back(std::move(base));
     for (int i = 1; i < 4; ++i) {

@@ -99,5 +99,5 @@ TEST(Profiling, CountsOneForwardPerBatchOfTiles) {
 }
 
 TEST(Workers, FourConcurrentWorkersGiveTheBytesOfOne) {
-    expectConcurrentWorkersMatchOne(false);
+    expectConcurrentWorkersMatchOne(false, 1, 8);
 }

@@ -76,6 +76,36 @@ TEST(AutoTileSize, WholeImageWhenItFitsElseAMultipleOf32) {
     EXPECT_LE(static_cast<long long>(tile) * tile * 1000 * 2, 100LL * 1000 * 1000);
 }
 
+TEST(DeviceTileBudget, SharesFreeMemoryOutBetweenTheWorkersOfTheDevice) {
+    constexpr long long kGiB = 1LL << 30;
+    // 8 GiB free, an allocator holding nothing unused: three quarters, split between workers.
+    EXPECT_EQ(deviceTileBudget(8 * kGiB, 0, 0, 1), 6 * kGiB);
+    EXPECT_EQ(deviceTileBudget(8 * kGiB, 0, 0, 2), 3 * kGiB);
+    EXPECT_EQ(deviceTileBudget(8 * kGiB, 0, 0, 4), 3 * kGiB / 2);
+    // Two workers together never plan for more than one alone.
+    EXPECT_EQ(2 * deviceTileBudget(8 * kGiB, 0, 0, 2), deviceTileBudget(8 * kGiB, 0, 0, 1));
+}
+
+TEST(DeviceTileBudget, CountsWhatTheAllocatorHoldsUnusedAsFree) {
+    constexpr long long kGiB = 1LL << 30;
+    // 2 GiB free to the driver; the allocator reserved 10 GiB of which 4 GiB is in use, so 6 GiB
+    // more is this process's to use: 8 GiB in all.
+    EXPECT_EQ(deviceTileBudget(2 * kGiB, 10 * kGiB, 4 * kGiB, 2), 3 * kGiB);
+    // Everything reserved in use: only the free memory counts.
+    EXPECT_EQ(deviceTileBudget(2 * kGiB, 4 * kGiB, 4 * kGiB, 1), 3 * kGiB / 2);
+}
+
+TEST(DeviceTileBudget, UnknownOrInconsistentAmountsCountAsNothing) {
+    constexpr long long kGiB = 1LL << 30;
+    EXPECT_EQ(deviceTileBudget(-1, 0, 0, 2), 0);
+    EXPECT_EQ(deviceTileBudget(4 * kGiB, 1 * kGiB, 3 * kGiB, 1), 3 * kGiB);  // allocated > reserved
+    EXPECT_EQ(deviceTileBudget(4 * kGiB, 0, 0, 0), 3 * kGiB);                // workers as 1
+    // The budget then feeds the tile size: half the budget per worker, a smaller tile.
+    const long long one = deviceTileBudget(kGiB, 0, 0, 1);
+    const long long two = deviceTileBudget(kGiB, 0, 0, 2);
+    EXPECT_LT(autoTileSize(two, 20000, 4, 4000, 4000), autoTileSize(one, 20000, 4, 4000, 4000));
+}
+
 TEST(TilePlan, AMultipleAlignsEveryTileStartWithTheLastEndingAtTheBorder) {
     // 100 pixels, tiles of 30 plus 7 on each side, for a network with 8-pixel windows.
     const TilePlan plan = planTiles(100, 64, 30, 7, 8);

@@ -41,4 +41,12 @@ struct TilePlan {
 [[nodiscard]] int autoTileSize(long long budgetBytes, long long bytesPerInputPixel, int batch,
                                int width, int height);
 
+/// The bytes one worker may plan a batch of tiles for on a GPU: the device's free memory plus
+/// what its caching allocator holds unused (reserved minus allocated: free to this process,
+/// though not to the driver), less a quarter kept back for convolution workspaces and
+/// fragmentation, shared out between the `workers` on that device. Negative (unknown) amounts
+/// count as none.
+[[nodiscard]] long long deviceTileBudget(long long freeBytes, long long reservedBytes,
+                                         long long allocatedBytes, int workers);
+
 }  // namespace upscale::engine
