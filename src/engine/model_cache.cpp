@@ -8,6 +8,7 @@
 
 #include "device.hpp"
 #include "loaded_model.hpp"
+#include "oom.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/models/model_file.hpp"
 
@@ -133,9 +134,10 @@ core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
             }
         }
     } catch (const c10::Error& e) {
-        return core::fail(core::ErrorCode::OutOfMemory,
-                          fmt::format("Moving model '{}' to {} failed: {}", ref.name,
-                                      describeDevice(device), e.what_without_backtrace()));
+        return core::fail(
+            isOutOfMemory(e) ? core::ErrorCode::OutOfMemory : core::ErrorCode::Internal,
+            fmt::format("Moving model '{}' to {} failed: {}", ref.name, describeDevice(device),
+                        failureMessage(e)));
     }
     for (const auto& p : (*network)->parameters()) {
         loaded->bytes += static_cast<std::size_t>(p.numel()) * p.element_size();
