@@ -1,10 +1,9 @@
 #include "upscale/app/job_controller.hpp"
 
-#include <exception>
-
 #include <QEventLoop>
 
 #include "upscale/app/error_text.hpp"
+#include "upscale/core/barrier.hpp"
 #include "upscale/core/logging.hpp"
 
 namespace upscale::app {
@@ -22,20 +21,17 @@ public:
 
     void run() {
         // No exception may reach Qt's event loop: a library surprise becomes a failed job.
-        try {
+        const auto ran = core::guarded("running the job", [this]() -> core::Result<void> {
             pipeline::JobRunner runner(m_settings,
                                        [this](const core::Event& e) { emit progressed(e); });
-            auto summary = runner.run(m_cancel);
-            if (!summary) {
-                core::logger("app")->error("{}", summary.error().message);
-                emit failed(summary.error());
+            if (auto summary = runner.run(m_cancel); !summary) {
+                return core::fail(summary.error());
             }
-        } catch (const std::exception& e) {
-            const core::Error error{
-                core::ErrorCode::Internal,
-                std::string("The job stopped on an unexpected error: ") + e.what()};
-            core::logger("app")->error("{}", error.message);
-            emit failed(error);
+            return {};
+        });
+        if (!ran) {
+            core::logger("app")->error("{}", ran.error().message);
+            emit failed(ran.error());
         }
         emit done(m_cancel.cancelled());
     }

@@ -58,11 +58,11 @@ LogPanel::LogPanel(QWidget* parent)
         tr("What the program does, with warnings and errors. Right-click to copy, clear, "
            "or show debug messages."));
     connect(m_sink.get(), &QtLogSink::line, this, &LogPanel::appendLine, Qt::QueuedConnection);
-    core::addLogSink(m_sink);
+    m_subscription = core::subscribeToLog(m_sink);
 }
 
 LogPanel::~LogPanel() {
-    core::removeLogSink(m_sink);
+    m_subscription.reset();
     m_sink->detach();
 }
 

@@ -18,6 +18,7 @@
 #include "upscale/app/output_options.hpp"
 #include "upscale/app/queue_widget.hpp"
 #include "upscale/core/logging.hpp"
+#include "upscale/media/formats.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video.hpp"
 
@@ -249,15 +250,12 @@ void MainWindow::showError(const QString& title, const QString& message) {
 }
 
 void MainWindow::addFiles() {
-    QStringList patterns;
-    for (const auto* list : {&media::imageExtensions(), &media::videoExtensions()}) {
-        for (const auto& extension : *list) {
-            patterns.append(QStringLiteral("*") + QString::fromStdString(extension));
-        }
-    }
+    const auto patterns =
+        media::filterPatterns(media::filesOf(media::imageFormats()), media::FormatUse::Read) + " " +
+        media::filterPatterns(media::filesOf(media::videoContainers()), media::FormatUse::Read);
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Add files"), m_lastInputDir,
-        tr("Images and videos (%1);;All files (*)").arg(patterns.join(QLatin1Char(' '))));
+        tr("Images and videos (%1);;All files (*)").arg(QString::fromStdString(patterns)));
     if (!files.isEmpty()) {
         m_lastInputDir = QFileInfo(files.front()).absolutePath();
         m_ui->queue->addPaths(files);

@@ -10,6 +10,7 @@
 #include "upscale/core/logging.hpp"
 #include "upscale/models/manifest.hpp"
 #include "upscale/models/model_file.hpp"
+#include "upscale/models/model_formats.hpp"
 
 namespace upscale::app {
 
@@ -19,10 +20,7 @@ namespace {
 const QString kAddEntry = QStringLiteral("\x01add");
 
 bool looksLikeModel(const QString& path) {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    return suffix == QLatin1String("safetensors") || suffix == QLatin1String("param") ||
-           suffix == QLatin1String("pth") || suffix == QLatin1String("pt") ||
-           suffix == QLatin1String("ckpt");
+    return models::hasModelExtension(path.toStdString());
 }
 
 }  // namespace
@@ -120,9 +118,10 @@ void ModelPicker::onActivated(int index) {
         return;
     }
     setCurrentIndex(std::max(findData(m_current), 0));
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Add model"), QString(),
-        tr("Model files (*.safetensors *.pth *.pt *.ckpt *.param);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Add model"), QString(),
+                                     tr("Model files (%1);;All files (*)")
+                                         .arg(QString::fromStdString(models::modelFilePatterns())));
     if (!path.isEmpty()) {
         addModelFile(path);
     }

@@ -8,6 +8,7 @@
 #include <QSpinBox>
 
 #include "upscale/app/app_settings.hpp"
+#include "upscale/media/formats.hpp"
 
 namespace upscale::app {
 
@@ -16,6 +17,21 @@ namespace {
 /// Selects the entry whose data is `value`, or the first one.
 void selectData(QComboBox* combo, const QVariant& value) {
     combo->setCurrentIndex(std::max(combo->findData(value), 0));
+}
+
+/// The combo box entries of the formats outputs can be written in: their display name, with the
+/// extension (no dot) as data, after an entry for "the input's".
+QList<std::pair<QString, QVariant>> writtenFormats(const QString& sameAsInput,
+                                                   const std::vector<media::FileFormat>& formats) {
+    QList<std::pair<QString, QVariant>> entries{{sameAsInput, QString()}};
+    for (const auto& format : formats) {
+        if (format.writable) {
+            const auto extension = format.extensions.front().substr(1);
+            entries.append({QString::fromUtf8(format.name.data(), format.name.size()),
+                            QString::fromUtf8(extension.data(), extension.size())});
+        }
+    }
+    return entries;
 }
 
 }  // namespace
@@ -76,20 +92,13 @@ void OutputOptions::retranslate() {
     m_qualityLabel->setText(tr("Quality"));
     m_existingLabel->setText(tr("If the output exists"));
 
-    refill(m_imageFormat, {{tr("Same as the input"), QString()},
-                           {QStringLiteral("PNG"), QStringLiteral("png")},
-                           {QStringLiteral("JPEG"), QStringLiteral("jpg")},
-                           {QStringLiteral("WebP"), QStringLiteral("webp")},
-                           {QStringLiteral("TIFF"), QStringLiteral("tif")},
-                           {QStringLiteral("BMP"), QStringLiteral("bmp")}});
+    refill(m_imageFormat,
+           writtenFormats(tr("Same as the input"), media::filesOf(media::imageFormats())));
     m_imageFormat->setToolTip(
         tr("The file format of upscaled images. PNG and TIFF are lossless; JPEG and WebP are "
            "smaller."));
-    refill(m_videoFormat, {{tr("Same container as the input"), QString()},
-                           {QStringLiteral("MP4"), QStringLiteral("mp4")},
-                           {QStringLiteral("MKV"), QStringLiteral("mkv")},
-                           {QStringLiteral("MOV"), QStringLiteral("mov")},
-                           {QStringLiteral("WebM"), QStringLiteral("webm")}});
+    refill(m_videoFormat, writtenFormats(tr("Same container as the input"),
+                                         media::filesOf(media::videoContainers())));
     m_videoFormat->setToolTip(
         tr("The container of upscaled videos. MP4 plays everywhere; MKV holds every codec, "
            "subtitle and attachment; MOV suits editing software; WebM is for the web."));

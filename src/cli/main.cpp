@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "upscale/core/barrier.hpp"
 #include "upscale/core/logging.hpp"
 
 namespace {
@@ -16,9 +17,7 @@ extern "C" void onInterrupt(int) {
     std::signal(SIGINT, SIG_DFL);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int runCommand(int argc, char** argv) {
     using namespace upscale;
     // Past the file size limit (ulimit -f) a write must fail with an error we report (EFBIG, a
     // full disk), not kill the process.
@@ -73,4 +72,18 @@ int main(int argc, char** argv) {
         return cli::kExitFailed;
     }
     return summary->failed == 0 ? cli::kExitOk : cli::kExitFailed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace upscale;
+    // Whatever escapes the libraries ends the command with an error and exit 1, not an abort.
+    const auto code = core::guarded("running the command",
+                                    [&]() -> core::Result<int> { return runCommand(argc, argv); });
+    if (!code) {
+        core::logger("cli")->error("{}", code.error().message);
+        return cli::kExitFailed;
+    }
+    return *code;
 }

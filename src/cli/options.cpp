@@ -1,10 +1,13 @@
 #include <iostream>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli.hpp"
 #include "upscale/engine/devices.hpp"
+#include "upscale/media/formats.hpp"
 #include "upscale/media/video_writer.hpp"
+#include "upscale/models/model_formats.hpp"
 
 namespace upscale::cli {
 
@@ -106,7 +109,11 @@ int parseOptions(int argc, char** argv, Options& options) {
                        "cpu,cpu), or all: each its own workers and model copy")
             ->check([&job](const std::string& text) { return parseDevices(text, job); });
     app.add_option("-f,--format", job.format,
-                   "Output format: png, jpg, webp, tif or bmp; mp4, mkv, mov or webm for videos");
+                   fmt::format("Output format: {}; {} for videos",
+                               media::extensionChoice(media::filesOf(media::imageFormats()),
+                                                      media::FormatUse::Write, false),
+                               media::extensionChoice(media::filesOf(media::videoContainers()),
+                                                      media::FormatUse::Write, false)));
     app.add_option("--name", job.namePattern,
                    "Output file name pattern: {name} (the input's), {scale}, {model}")
         ->capture_default_str();
@@ -145,7 +152,7 @@ int parseOptions(int argc, char** argv, Options& options) {
 
     auto* convert = app.add_subcommand(
         "convert",
-        "Convert a model file (.pth/.pt/.ckpt, ncnn .param/.bin, .safetensors) to .safetensors");
+        fmt::format("Convert a model file ({}) to .safetensors", models::modelFormatList()));
     convert->add_option("input", options.convertIn, "Model file to convert")->required();
     convert->add_option("output", options.convertOut, "Output .safetensors file")->required();
     convert->add_option("--dtype", options.convertDType, "fp16, bf16 or fp32")

@@ -218,19 +218,8 @@ bool startsWith(std::span<const std::uint8_t> bytes, std::size_t offset,
 }  // namespace
 
 const char* formatName(ImageFormat format) {
-    switch (format) {
-        case ImageFormat::Png:
-            return "PNG";
-        case ImageFormat::Jpeg:
-            return "JPEG";
-        case ImageFormat::WebP:
-            return "WebP";
-        case ImageFormat::Tiff:
-            return "TIFF";
-        case ImageFormat::Bmp:
-            return "BMP";
-    }
-    return "image";
+    const auto* row = findImageFormat(format);
+    return row != nullptr ? row->file.name.data() : "image";
 }
 
 std::optional<ImageFormat> formatFromSignature(std::span<const std::uint8_t> bytes) {

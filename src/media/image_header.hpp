@@ -10,10 +10,11 @@
 #include <span>
 
 #include "upscale/core/error.hpp"
+#include "upscale/media/formats.hpp"
 
 namespace upscale::media::detail {
 
-enum class ImageFormat { Png, Jpeg, WebP, Tiff, Bmp };
+using media::ImageFormat;
 
 /// "PNG", "JPEG", ...
 [[nodiscard]] const char* formatName(ImageFormat format);

@@ -16,8 +16,10 @@
 
 #include "image_header.hpp"
 #include "input_file.hpp"
+#include "upscale/core/barrier.hpp"
 #include "upscale/core/files.hpp"
 #include "upscale/core/logging.hpp"
+#include "upscale/media/formats.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -32,54 +34,34 @@ using Format = detail::ImageFormat;
 /// OpenCV decodes from a buffer whose length must fit an int.
 constexpr std::uint64_t kMaxFileBytes = std::numeric_limits<int>::max();
 
-constexpr const char* kSupportedList = "PNG, JPEG, WebP, TIFF, BMP";
+/// The format of the path's extension, when its row is read (or written) as `use` asks.
+std::optional<Format> formatFromExtension(const fs::path& path, FormatUse use) {
+    const auto* row = findImageFormat(path);
+    return row != nullptr && row->file.usedFor(use) ? std::optional(row->format) : std::nullopt;
+}
 
-std::optional<Format> formatFromExtension(const fs::path& path) {
-    const std::string ext = lowerExtension(path);
-    if (ext == ".png") {
-        return Format::Png;
-    }
-    if (ext == ".jpg" || ext == ".jpeg") {
-        return Format::Jpeg;
-    }
-    if (ext == ".webp") {
-        return Format::WebP;
-    }
-    if (ext == ".tif" || ext == ".tiff") {
-        return Format::Tiff;
-    }
-    if (ext == ".bmp") {
-        return Format::Bmp;
-    }
-    return std::nullopt;
+const ImageFormatRow& rowOf(Format format) {
+    return *findImageFormat(format);
 }
 
 /// Largest width or height the format's encoder accepts.
 int maxDimension(Format format) {
-    switch (format) {
-        case Format::WebP:
-            return 16383;
-        case Format::Jpeg:
-            return 65535;
-        case Format::Png:
-        case Format::Tiff:
-        case Format::Bmp:
-            break;
-    }
-    return std::numeric_limits<int>::max();
+    const int limit = rowOf(format).maxDimension;
+    return limit > 0 ? limit : std::numeric_limits<int>::max();
 }
 
 bool supports16Bit(Format format) {
-    return format == Format::Png || format == Format::Tiff;
+    return rowOf(format).sixteenBit;
 }
 
 bool supportsAlpha(Format format) {
-    return format == Format::Png || format == Format::Tiff || format == Format::WebP;
+    return rowOf(format).alpha;
 }
 
 core::Error notAnImage(const fs::path& path, std::string_view detail = {}) {
-    std::string message = fmt::format("'{}' is not an image we can read (supported: {}).",
-                                      path.string(), kSupportedList);
+    std::string message =
+        fmt::format("'{}' is not an image we can read (supported: {}).", path.string(),
+                    namesList(filesOf(imageFormats()), FormatUse::Read));
     if (!detail.empty()) {
         message += fmt::format(" {}", detail);
     }
@@ -98,7 +80,7 @@ core::Error readFailure(const fs::path& path, int errnum) {
 core::Error decodeFailure(const fs::path& path, std::optional<Format> signature) {
     std::optional<Format> claimed = signature;
     if (!claimed) {
-        claimed = formatFromExtension(path);
+        claimed = formatFromExtension(path, FormatUse::Read);
     }
     if (!claimed) {
         return notAnImage(path);
@@ -282,26 +264,28 @@ std::string lowerExtension(const fs::path& path) {
 }
 
 const std::vector<std::string>& imageExtensions() {
-    static const std::vector<std::string> kExtensions{".png", ".jpg",  ".jpeg", ".webp",
-                                                      ".tif", ".tiff", ".bmp"};
+    static const std::vector<std::string> kExtensions =
+        extensionsOf(filesOf(imageFormats()), FormatUse::Read);
     return kExtensions;
 }
 
 bool hasImageExtension(const fs::path& path) {
-    return formatFromExtension(path).has_value();
+    return formatFromExtension(path, FormatUse::Read).has_value();
 }
 
 bool formatSupports16Bit(const fs::path& path) {
-    const auto format = formatFromExtension(path);
+    const auto format = formatFromExtension(path, FormatUse::Write);
     return format && supports16Bit(*format);
 }
 
 bool formatSupportsAlpha(const fs::path& path) {
-    const auto format = formatFromExtension(path);
+    const auto format = formatFromExtension(path, FormatUse::Write);
     return format && supportsAlpha(*format);
 }
 
-core::Result<core::Image> readImage(const fs::path& path, const ReadLimits& limits) {
+namespace {
+
+core::Result<core::Image> readImageUnguarded(const fs::path& path, const ReadLimits& limits) {
     auto file = detail::InputFile::open(path);
     if (!file) {
         return fail(file.error());
@@ -346,17 +330,26 @@ core::Result<core::Image> readImage(const fs::path& path, const ReadLimits& limi
     }
 }
 
-core::Result<void> writeImage(const fs::path& path, const core::Image& image,
-                              const ImageWriteOptions& options) {
-    const std::optional<Format> format = formatFromExtension(path);
+}  // namespace
+
+core::Result<core::Image> readImage(const fs::path& path, const ReadLimits& limits) {
+    return core::guarded(fmt::format("reading '{}'", path.string()),
+                         [&] { return readImageUnguarded(path, limits); });
+}
+
+namespace {
+
+core::Result<void> writeImageUnguarded(const fs::path& path, const core::Image& image,
+                                       const ImageWriteOptions& options) {
+    const std::optional<Format> format = formatFromExtension(path, FormatUse::Write);
     if (!format) {
         const std::string ext = path.extension().string();
         const std::string what =
             ext.empty() ? std::string("the name has no extension, so the image format is unknown")
                         : fmt::format("unknown image format '{}'", ext);
         return fail(ErrorCode::InvalidArgument,
-                    fmt::format("Cannot write '{}': {}. Use .png, .jpg, .webp, .tif or .bmp.",
-                                path.string(), what));
+                    fmt::format("Cannot write '{}': {}. Use {}.", path.string(), what,
+                                extensionChoice(filesOf(imageFormats()), FormatUse::Write, true)));
     }
     if (image.empty()) {
         return fail(ErrorCode::InvalidArgument,
@@ -392,6 +385,14 @@ core::Result<void> writeImage(const fs::path& path, const core::Image& image,
                                                      path.string(), formatName(*format), e.err));
     }
     return core::writeFileAtomically(path, encoded);
+}
+
+}  // namespace
+
+core::Result<void> writeImage(const fs::path& path, const core::Image& image,
+                              const ImageWriteOptions& options) {
+    return core::guarded(fmt::format("writing '{}'", path.string()),
+                         [&] { return writeImageUnguarded(path, image, options); });
 }
 
 }  // namespace upscale::media

@@ -10,6 +10,7 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include "upscale/media/formats.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video_writer.hpp"
 
@@ -152,7 +153,8 @@ const std::vector<std::string>& videoCodecNames() {
 }
 
 const std::vector<std::string>& videoOutputExtensions() {
-    static const std::vector<std::string> kExtensions = {".mp4", ".mkv", ".mov", ".webm"};
+    static const std::vector<std::string> kExtensions =
+        extensionsOf(filesOf(videoContainers()), FormatUse::Write);
     return kExtensions;
 }
 

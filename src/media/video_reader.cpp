@@ -9,7 +9,9 @@ extern "C" {
 }
 
 #include "ffmpeg_handles.hpp"
+#include "upscale/core/barrier.hpp"
 #include "upscale/core/logging.hpp"
+#include "upscale/media/formats.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video.hpp"
 #include "video_metadata.hpp"
@@ -140,9 +142,8 @@ core::Result<std::pair<ff::InputPtr, int>> openVideo(const fs::path& path,
 }  // namespace
 
 const std::vector<std::string>& videoExtensions() {
-    static const std::vector<std::string> kExtensions = {".mp4",  ".m4v", ".mkv", ".mov",  ".webm",
-                                                         ".avi",  ".ts",  ".mts", ".m2ts", ".mpg",
-                                                         ".mpeg", ".flv", ".wmv", ".ogv",  ".gif"};
+    static const std::vector<std::string> kExtensions =
+        extensionsOf(filesOf(videoContainers()), FormatUse::Read);
     return kExtensions;
 }
 
@@ -151,12 +152,21 @@ bool hasVideoExtension(const fs::path& path) {
     return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
 }
 
-core::Result<VideoProbe> probeVideo(const fs::path& path, const ReadLimits& limits) {
+namespace {
+
+core::Result<VideoProbe> probeVideoUnguarded(const fs::path& path, const ReadLimits& limits) {
     auto opened = openVideo(path, limits);
     if (!opened) {
         return fail(opened.error());
     }
     return describe(opened->first.get(), opened->second);
+}
+
+}  // namespace
+
+core::Result<VideoProbe> probeVideo(const fs::path& path, const ReadLimits& limits) {
+    return core::guarded(fmt::format("reading '{}'", path.string()),
+                         [&] { return probeVideoUnguarded(path, limits); });
 }
 
 struct VideoReader::Impl {
@@ -269,8 +279,8 @@ struct VideoReader::Impl {
 VideoReader::VideoReader(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 VideoReader::~VideoReader() = default;
 
-core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& path,
-                                                             const ReadLimits& limits) {
+core::Result<std::unique_ptr<VideoReader>> VideoReader::openUnguarded(const fs::path& path,
+                                                                      const ReadLimits& limits) {
     auto opened = openVideo(path, limits);
     if (!opened) {
         return fail(opened.error());
@@ -309,6 +319,12 @@ core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& pat
     return std::unique_ptr<VideoReader>(new VideoReader(std::move(impl)));
 }
 
+core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& path,
+                                                             const ReadLimits& limits) {
+    return core::guarded(fmt::format("opening '{}'", path.string()),
+                         [&] { return openUnguarded(path, limits); });
+}
+
 const VideoProbe& VideoReader::probe() const {
     return m_impl->probe;
 }
@@ -329,7 +345,7 @@ core::Result<bool> VideoReader::skip() {
     return frame->has_value();
 }
 
-core::Result<std::optional<VideoFrame>> VideoReader::next(bool toRgb) {
+core::Result<std::optional<VideoFrame>> VideoReader::nextUnguarded(bool toRgb) {
     Impl& d = *m_impl;
     while (!d.finished) {
         const int got = avcodec_receive_frame(d.codec.get(), d.frame.get());
@@ -374,6 +390,11 @@ core::Result<std::optional<VideoFrame>> VideoReader::next(bool toRgb) {
         av_packet_unref(d.packet.get());
     }
     return std::optional<VideoFrame>();
+}
+
+core::Result<std::optional<VideoFrame>> VideoReader::next(bool toRgb) {
+    return core::guarded([&] { return fmt::format("decoding '{}'", m_impl->path.string()); },
+                         [&] { return nextUnguarded(toRgb); });
 }
 
 }  // namespace upscale::media

@@ -16,8 +16,10 @@ extern "C" {
 #include "segment_file.hpp"
 #include "segment_join.hpp"
 #include "stream_plan.hpp"
+#include "upscale/core/barrier.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/paths.hpp"
+#include "upscale/media/formats.hpp"
 #include "video_codecs.hpp"
 #include "video_metadata.hpp"
 
@@ -263,7 +265,7 @@ fs::path VideoWriter::partialPath(const fs::path& target) {
            fmt::format("{}.partial{}", target.stem().string(), target.extension().string());
 }
 
-core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
+core::Result<std::unique_ptr<VideoWriter>> VideoWriter::createUnguarded(
     const fs::path& target, const fs::path& sourceFile, const VideoProbe& source, int width,
     int height, const VideoWriteOptions& options, SegmentOptions segments) {
     ff::bridgeLog();
@@ -279,10 +281,12 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     impl->inputHeight = height;
     const AVOutputFormat* container = av_guess_format(nullptr, target.c_str(), nullptr);
     if (container == nullptr) {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("Cannot tell the video container from the name '{}'. Video "
-                                "outputs end in .mp4, .mkv, .mov or .webm.",
-                                target.string()));
+        return fail(
+            ErrorCode::InvalidArgument,
+            fmt::format("Cannot tell the video container from the name '{}'. Video "
+                        "outputs end in {}.",
+                        target.string(),
+                        extensionChoice(filesOf(videoContainers()), FormatUse::Write, true)));
     }
     const char* encoderName = encoderFor(options.codec, target);
     const AVCodec* codec = encoderName ? avcodec_find_encoder_by_name(encoderName) : nullptr;
@@ -469,7 +473,16 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     return std::unique_ptr<VideoWriter>(new VideoWriter(std::move(impl)));
 }
 
-core::Result<void> VideoWriter::write(const VideoFrame& frame) {
+core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
+    const fs::path& target, const fs::path& sourceFile, const VideoProbe& source, int width,
+    int height, const VideoWriteOptions& options, SegmentOptions segments) {
+    return core::guarded(fmt::format("writing '{}'", target.string()), [&] {
+        return createUnguarded(target, sourceFile, source, width, height, options,
+                               std::move(segments));
+    });
+}
+
+core::Result<void> VideoWriter::writeUnguarded(const VideoFrame& frame) {
     Impl& d = *m_impl;
     const core::Image& image = frame.image;
     if (image.width() != d.inputWidth || image.height() != d.inputHeight || image.channels() != 3) {
@@ -513,7 +526,12 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
     return d.drain();
 }
 
-core::Result<void> VideoWriter::closeSegment() {
+core::Result<void> VideoWriter::write(const VideoFrame& frame) {
+    return core::guarded([&] { return fmt::format("writing '{}'", m_impl->target.string()); },
+                         [&] { return writeUnguarded(frame); });
+}
+
+core::Result<void> VideoWriter::closeSegmentUnguarded() {
     Impl& d = *m_impl;
     if (!d.encoder) {
         return {};
@@ -521,7 +539,12 @@ core::Result<void> VideoWriter::closeSegment() {
     return d.closeSegment(true);
 }
 
-core::Result<fs::path> VideoWriter::finish(bool complete, const fs::path& finalPath) {
+core::Result<void> VideoWriter::closeSegment() {
+    return core::guarded([&] { return fmt::format("writing '{}'", m_impl->target.string()); },
+                         [&] { return closeSegmentUnguarded(); });
+}
+
+core::Result<fs::path> VideoWriter::finishUnguarded(bool complete, const fs::path& finalPath) {
     Impl& d = *m_impl;
     if (d.encoder) {
         if (auto ok = d.closeSegment(complete); !ok) {
@@ -557,6 +580,11 @@ core::Result<fs::path> VideoWriter::finish(bool complete, const fs::path& finalP
         fs::remove_all(d.segments.folder, ec);
     }
     return finalPath;
+}
+
+core::Result<fs::path> VideoWriter::finish(bool complete, const fs::path& finalPath) {
+    return core::guarded(fmt::format("finishing '{}'", finalPath.string()),
+                         [&] { return finishUnguarded(complete, finalPath); });
 }
 
 }  // namespace upscale::media

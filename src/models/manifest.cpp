@@ -16,6 +16,7 @@
 #include "file_bytes.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/paths.hpp"
+#include "upscale/models/model_formats.hpp"
 
 namespace upscale::models {
 
@@ -137,10 +138,7 @@ bool isRegularFile(const fs::path& path) {
 }
 
 bool looksLikePath(std::string_view text) {
-    const auto endsWith = [&](std::string_view ext) { return text.ends_with(ext); };
-    return text.find('/') != std::string_view::npos || endsWith(".safetensors") ||
-           endsWith(".param") || endsWith(".bin") || endsWith(".pth") || endsWith(".pt") ||
-           endsWith(".ckpt");
+    return text.find('/') != std::string_view::npos || endsWithModelSuffix(text);
 }
 
 }  // namespace
@@ -172,16 +170,10 @@ core::Result<Manifest> loadManifest(const std::filesystem::path& manifestJson) {
 }
 
 void addUserModels(Manifest& manifest, const std::filesystem::path& dir) {
-    static constexpr std::array<std::string_view, 5> kExtensions = {".safetensors", ".pth", ".pt",
-                                                                    ".ckpt", ".param"};
     std::error_code ec;
     std::vector<fs::path> files;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        std::string ext = it->path().extension().string();
-        std::transform(ext.begin(), ext.end(), ext.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (isRegularFile(it->path()) &&
-            std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end()) {
+        if (isRegularFile(it->path()) && hasModelExtension(it->path())) {
             files.push_back(it->path());
         }
     }

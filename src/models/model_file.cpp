@@ -12,6 +12,7 @@
 #include "file_bytes.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/sha256.hpp"
+#include "upscale/models/model_formats.hpp"
 #include "upscale/models/ncnn.hpp"
 #include "upscale/models/pytorch.hpp"
 #include "upscale/models/safetensors.hpp"
@@ -129,9 +130,8 @@ core::Result<Loaded> loadAnyFormat(const fs::path& path) {
         }
     }
     return core::fail(core::ErrorCode::UnsupportedFormat,
-                      fmt::format("'{}' is not a model file we can read. Supported: "
-                                  ".safetensors, PyTorch .pth/.pt/.ckpt, ncnn .param/.bin.",
-                                  path.string()));
+                      fmt::format("'{}' is not a model file we can read. Supported: {}.",
+                                  path.string(), modelFormatList()));
 }
 
 /// Metadata written by a converter must agree with what the weights say.

@@ -7,13 +7,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "resume.hpp"
+#include "upscale/core/barrier.hpp"
 #include "upscale/core/files.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/sha256.hpp"
 #include "upscale/engine/upscaler.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/pipeline/farm.hpp"
-#include "resume.hpp"
 #include "video_item.hpp"
 
 namespace upscale::pipeline::farm {
@@ -238,7 +239,9 @@ fs::path fullPath(const fs::path& p) {
 
 }  // namespace
 
-core::Result<Plan> makePlan(const JobSettings& settings, int imagesPerTask) {
+namespace {
+
+core::Result<Plan> makePlanUnguarded(const JobSettings& settings, int imagesPerTask) {
     if (auto valid = settings.validate(); !valid) {
         return fail(valid.error());
     }
@@ -335,7 +338,16 @@ core::Result<Plan> makePlan(const JobSettings& settings, int imagesPerTask) {
     return plan;
 }
 
-core::Result<Plan> savePlan(const fs::path& dir, Plan plan) {
+}  // namespace
+
+core::Result<Plan> makePlan(const JobSettings& settings, int imagesPerTask) {
+    return core::guarded("planning the farm job",
+                         [&] { return makePlanUnguarded(settings, imagesPerTask); });
+}
+
+namespace {
+
+core::Result<Plan> savePlanUnguarded(const fs::path& dir, Plan plan) {
     const std::string text = planToJson(plan).dump(1) + "\n";
     plan.digest = core::sha256Hex(
         {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
@@ -364,7 +376,16 @@ core::Result<Plan> savePlan(const fs::path& dir, Plan plan) {
     return plan;
 }
 
-core::Result<Plan> loadPlan(const fs::path& dir) {
+}  // namespace
+
+core::Result<Plan> savePlan(const fs::path& dir, Plan plan) {
+    return core::guarded(fmt::format("saving the farm plan in '{}'", dir.string()),
+                         [&] { return savePlanUnguarded(dir, std::move(plan)); });
+}
+
+namespace {
+
+core::Result<Plan> loadPlanUnguarded(const fs::path& dir) {
     const fs::path file = dir / "plan.json";
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
@@ -390,6 +411,13 @@ core::Result<Plan> loadPlan(const fs::path& dir) {
                                 "an empty folder.",
                                 file.string(), e.what()));
     }
+}
+
+}  // namespace
+
+core::Result<Plan> loadPlan(const fs::path& dir) {
+    return core::guarded(fmt::format("reading the farm plan in '{}'", dir.string()),
+                         [&] { return loadPlanUnguarded(dir); });
 }
 
 std::string indexRanges(const std::vector<int>& indices) {

@@ -14,6 +14,7 @@
 
 #include "journal.hpp"
 #include "resume.hpp"
+#include "upscale/core/barrier.hpp"
 #include "upscale/core/files.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/core/sha256.hpp"
@@ -229,8 +230,11 @@ std::vector<TaskStatus> taskStates(const fs::path& dir, const Plan& plan, bool t
     return states;
 }
 
-core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
-                           const core::CancelToken& cancel, const core::EventCallback& onEvent) {
+namespace {
+
+core::Result<bool> runTaskUnguarded(const fs::path& dir, const Plan& plan, int index,
+                                    const core::CancelToken& cancel,
+                                    const core::EventCallback& onEvent) {
     auto log = core::logger("pipeline");
     if (index < 0 || index >= static_cast<int>(plan.tasks.size())) {
         return fail(ErrorCode::InvalidArgument,
@@ -302,7 +306,18 @@ core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
     return true;
 }
 
-core::Result<JoinSummary> joinTasks(const fs::path& dir, const Plan& plan) {
+}  // namespace
+
+core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
+                           const core::CancelToken& cancel, const core::EventCallback& onEvent) {
+    return core::guarded(
+        fmt::format("running task {} of the farm job in '{}'", index, dir.string()),
+        [&] { return runTaskUnguarded(dir, plan, index, cancel, onEvent); });
+}
+
+namespace {
+
+core::Result<JoinSummary> joinTasksUnguarded(const fs::path& dir, const Plan& plan) {
     auto log = core::logger("pipeline");
     std::vector<int> failed, missing;
     for (const auto& s : taskStates(dir, plan, true)) {
@@ -415,6 +430,13 @@ core::Result<JoinSummary> joinTasks(const fs::path& dir, const Plan& plan) {
                             : std::string());
     }
     return summary;
+}
+
+}  // namespace
+
+core::Result<JoinSummary> joinTasks(const fs::path& dir, const Plan& plan) {
+    return core::guarded(fmt::format("joining the farm tasks in '{}'", dir.string()),
+                         [&] { return joinTasksUnguarded(dir, plan); });
 }
 
 }  // namespace upscale::pipeline::farm

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include "resume.hpp"
+#include "upscale/core/barrier.hpp"
 #include "upscale/core/logging.hpp"
+#include "upscale/media/formats.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/models/manifest.hpp"
@@ -17,6 +19,16 @@ namespace upscale::pipeline {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+std::string imageFormatChoice() {
+    return media::extensionChoice(media::filesOf(media::imageFormats()), media::FormatUse::Write,
+                                  false);
+}
+
+std::string videoFormatChoice() {
+    return media::extensionChoice(media::filesOf(media::videoContainers()), media::FormatUse::Write,
+                                  false);
+}
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -105,15 +117,14 @@ core::Result<void> JobSettings::validate() const {
     if (!format.empty() && !media::hasImageExtension("x." + format) &&
         !media::hasVideoOutputExtension("x." + format)) {
         return core::fail(core::ErrorCode::InvalidArgument,
-                          fmt::format("Unknown output format '{}'. Use png, jpg, webp, tif or "
-                                      "bmp for images, mp4, mkv, mov or webm for videos.",
-                                      format));
+                          fmt::format("Unknown output format '{}'. Use {} for images, {} for "
+                                      "videos.",
+                                      format, imageFormatChoice(), videoFormatChoice()));
     }
     if (!videoFormat.empty() && !media::hasVideoOutputExtension("x." + videoFormat)) {
         return core::fail(core::ErrorCode::InvalidArgument,
-                          fmt::format("Unknown video output format '{}'. Use mp4, mkv, mov or "
-                                      "webm.",
-                                      videoFormat));
+                          fmt::format("Unknown video output format '{}'. Use {}.", videoFormat,
+                                      videoFormatChoice()));
     }
     if (auto valid = video.validate(); !valid) {
         return valid;
@@ -134,6 +145,10 @@ JobRunner::JobRunner(JobSettings settings, core::EventCallback onEvent)
     : m_settings(std::move(settings)), m_onEvent(std::move(onEvent)) {}
 
 core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
+    return core::guarded("running the job", [&] { return runUnguarded(cancel); });
+}
+
+core::Result<JobSummary> JobRunner::runUnguarded(const core::CancelToken& cancel) {
     const auto jobStart = Clock::now();
     auto log = core::logger("pipeline");
     if (auto valid = m_settings.validate(); !valid) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "upscale/media/formats.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/pipeline/job.hpp"
 
@@ -119,8 +120,10 @@ std::vector<JobItem> planItems(const JobSettings& settings, double scale,
                 items.push_back({input,
                                  {},
                                  fmt::format("Folder '{}' contains no images we can read "
-                                             "(PNG, JPEG, WebP, TIFF, BMP).",
-                                             input.string())});
+                                             "({}).",
+                                             input.string(),
+                                             media::namesList(media::filesOf(media::imageFormats()),
+                                                              media::FormatUse::Read))});
             }
             for (const auto& f : files) {
                 place(f);

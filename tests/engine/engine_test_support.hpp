@@ -31,14 +31,14 @@ class LogCapture {
 public:
     LogCapture() : m_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(m_out)) {
         m_sink->set_pattern("%v");
-        core::addLogSink(m_sink);
+        m_subscription = core::subscribeToLog(m_sink);
     }
-    ~LogCapture() { core::removeLogSink(m_sink); }
     std::string text() const { return m_out.str(); }
 
 private:
     std::ostringstream m_out;
     std::shared_ptr<spdlog::sinks::ostream_sink_mt> m_sink;
+    core::LogSubscription m_subscription;
 };
 
 inline models::ModelRef modelRef(const std::string& idOrPath) {

@@ -29,9 +29,9 @@ protected:
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);
         m_sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(m_logged);
-        core::addLogSink(m_sink);
+        m_subscription = core::subscribeToLog(m_sink);
     }
-    void TearDown() override { core::removeLogSink(m_sink); }
+    void TearDown() override { m_subscription.reset(); }
 
     /// Reads every frame of `clip` and writes it unchanged (scale 1) to `out`.
     void rewrite(const fs::path& clip, const fs::path& out, const std::string& codec = "") {
@@ -77,6 +77,7 @@ protected:
     fs::path m_dir;
     std::ostringstream m_logged;
     std::shared_ptr<spdlog::sinks::ostream_sink_mt> m_sink;
+    core::LogSubscription m_subscription;
 };
 
 /// The side data entry of a given type of the video stream, or an empty object.

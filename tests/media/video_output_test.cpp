@@ -38,9 +38,8 @@ fs::path freshDir() {
 class LogCapture {
 public:
     LogCapture() : m_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(m_text)) {
-        core::addLogSink(m_sink);
+        m_subscription = core::subscribeToLog(m_sink);
     }
-    ~LogCapture() { core::removeLogSink(m_sink); }
     std::string text() const { return m_text.str(); }
     /// How often `needle` occurs.
     std::size_t count(const std::string& needle) const {
@@ -56,6 +55,7 @@ public:
 private:
     std::ostringstream m_text;
     std::shared_ptr<spdlog::sinks::ostream_sink_mt> m_sink;
+    core::LogSubscription m_subscription;
 };
 
 /// Reads every frame of `source` and writes it to `target` unscaled, as a job would.

@@ -66,13 +66,13 @@ TEST(LoaderMessages, CheckpointExtrasAreSkippedWithADebugLine) {
     std::ostringstream out;
     auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
     sink->set_pattern("[%n] [%l] %v");
-    upscale::core::addLogSink(sink);
+    auto subscription = upscale::core::subscribeToLog(sink);
     auto logger = upscale::core::logger("models");
     const auto level = logger->level();
     logger->set_level(spdlog::level::debug);
     const auto model = loadModelFile(test::modelFixture("compact-x2-namespace.pth"));
     logger->set_level(level);
-    upscale::core::removeLogSink(sink);
+    subscription.reset();
     ASSERT_TRUE(model) << model.error().message;
     EXPECT_EQ(model->spec.describe(), "SRVGGNetCompact (4 features, 1 convs, 2x)");
     EXPECT_NE(out.str().find("[models] [debug] '" +

@@ -75,7 +75,7 @@ protected:
         JobRun out;
         std::ostringstream logged;
         auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
-        core::addLogSink(sink);
+        auto subscription = core::subscribeToLog(sink);
         core::CancelToken cancel;
         pipeline::JobRunner runner(s, [&](const core::Event& e) {
             out.events.push_back(e);
@@ -87,7 +87,7 @@ protected:
             }
         });
         auto summary = runner.run(cancel);
-        core::removeLogSink(sink);
+        subscription.reset();
         out.log = logged.str();
         out.started = summary.has_value();
         EXPECT_TRUE(summary.has_value()) << summary.error().message;

@@ -573,7 +573,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Model files (*.safetensors *.pth *.pt *.ckpt *.param);;All files (*)</source>
+        <source>Model files (%1);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -573,8 +573,8 @@
         <translation>Ajouter un modèle</translation>
     </message>
     <message>
-        <source>Model files (*.safetensors *.pth *.pt *.ckpt *.param);;All files (*)</source>
-        <translation>Fichiers de modèle (*.safetensors *.pth *.pt *.ckpt *.param);;Tous les fichiers (*)</translation>
+        <source>Model files (%1);;All files (*)</source>
+        <translation>Fichiers de modèle (%1);;Tous les fichiers (*)</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,6 @@
 #pragma once
 // The log panel: every line the product logs (model loads and cache hits, "Batch N: ... saved",
-// warnings, errors) appears here as it is written. A spdlog sink added to every module logger
+// warnings, errors) appears here as it is written. A spdlog sink subscribed to every module logger
 // forwards each line through a queued signal, so logging threads never touch a widget.
 // It shows information, warnings and errors (debug lines on request), follows new lines unless
 // the user scrolled up to read, and its context menu copies or clears it.
@@ -10,6 +10,8 @@
 #include <QPlainTextEdit>
 #include <QString>
 #include <QStringList>
+
+#include "upscale/core/logging.hpp"
 
 namespace upscale::app {
 
@@ -47,6 +49,7 @@ private:
     void appendLine(int level, const QString& text);
 
     std::shared_ptr<QtLogSink> m_sink;
+    core::LogSubscription m_subscription;
     QStringList m_lines;
     bool m_showDebug = false;
 };

@@ -113,7 +113,10 @@ public:
 
 private:
     explicit VideoReader(std::unique_ptr<Impl> impl);
+    [[nodiscard]] static core::Result<std::unique_ptr<VideoReader>> openUnguarded(
+        const std::filesystem::path& path, const ReadLimits& limits);
     [[nodiscard]] core::Result<std::optional<VideoFrame>> next(bool toRgb);
+    [[nodiscard]] core::Result<std::optional<VideoFrame>> nextUnguarded(bool toRgb);
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -113,6 +113,14 @@ public:
 
 private:
     explicit VideoWriter(std::unique_ptr<Impl> impl);
+    [[nodiscard]] static core::Result<std::unique_ptr<VideoWriter>> createUnguarded(
+        const std::filesystem::path& target, const std::filesystem::path& sourceFile,
+        const VideoProbe& source, int width, int height, const VideoWriteOptions& options,
+        SegmentOptions segments);
+    [[nodiscard]] core::Result<void> writeUnguarded(const VideoFrame& frame);
+    [[nodiscard]] core::Result<std::filesystem::path> finishUnguarded(
+        bool complete, const std::filesystem::path& finalPath);
+    [[nodiscard]] core::Result<void> closeSegmentUnguarded();
     std::unique_ptr<Impl> m_impl;
 };
 

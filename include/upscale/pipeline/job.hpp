@@ -110,13 +110,17 @@ public:
     JobRunner(JobSettings settings, core::EventCallback onEvent);
 
     /// Runs the whole job. An error means the job could not start (bad settings, a model that
-    /// cannot be found or loaded); item failures are reported as events and counted instead.
+    /// cannot be found or loaded) or stopped on an exception (one thrown by `onEvent`, or a bug):
+    /// that comes back as an Error, never out of run(). Item failures are reported as events and
+    /// counted instead.
     [[nodiscard]] core::Result<JobSummary> run(const core::CancelToken& cancel);
 
     /// Runs these items, in order, instead of planning them from the inputs.
     void setItems(std::vector<JobItem> items) { m_items = std::move(items); }
 
 private:
+    [[nodiscard]] core::Result<JobSummary> runUnguarded(const core::CancelToken& cancel);
+
     JobSettings m_settings;
     std::optional<std::vector<JobItem>> m_items;
     core::EventCallback m_onEvent;
