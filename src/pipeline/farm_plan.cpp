@@ -238,7 +238,8 @@ fs::path fullPath(const fs::path& p) {
 
 }  // namespace
 
-core::Result<Plan> makePlan(const JobSettings& settings, int imagesPerTask) {
+core::Result<Plan> makePlan(engine::Context& context, const JobSettings& settings,
+                            int imagesPerTask) {
     if (auto valid = settings.validate(); !valid) {
         return fail(valid.error());
     }
@@ -269,7 +270,7 @@ core::Result<Plan> makePlan(const JobSettings& settings, int imagesPerTask) {
     core::EngineSettings probeEngine = plan.settings.engine;
     probeEngine.device = core::DeviceSpec{core::DeviceSpec::Kind::Cpu, 0};
     probeEngine.workers = 1;
-    auto upscaler = engine::Upscaler::create(*ref, probeEngine);
+    auto upscaler = engine::Upscaler::create(context, *ref, probeEngine);
     if (!upscaler) {
         return fail(upscaler.error());
     }

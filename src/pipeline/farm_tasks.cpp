@@ -229,8 +229,9 @@ std::vector<TaskStatus> taskStates(const fs::path& dir, const Plan& plan, bool t
     return states;
 }
 
-core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
-                           const core::CancelToken& cancel, const core::EventCallback& onEvent) {
+core::Result<bool> runTask(engine::Context& context, const fs::path& dir, const Plan& plan,
+                           int index, const core::CancelToken& cancel,
+                           const core::EventCallback& onEvent) {
     auto log = core::logger("pipeline");
     if (index < 0 || index >= static_cast<int>(plan.tasks.size())) {
         return fail(ErrorCode::InvalidArgument,
@@ -265,7 +266,7 @@ core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
         settings.inputs.push_back(item.input);
     }
     std::optional<core::Error> failure;
-    JobRunner runner(settings, [&](const core::Event& ev) {
+    JobRunner runner(context, settings, [&](const core::Event& ev) {
         if (ev.kind == core::EventKind::ItemFailed && ev.error && !failure) {
             failure = *ev.error;
         }
