@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -23,11 +24,17 @@
 #include <thread>
 #include <vector>
 
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
 #include <nlohmann/json.hpp>
 
 #include "upscale/core/logging.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/engine/upscaler.hpp"
 #include "upscale/models/manifest.hpp"
+#include "upscale/models/network.hpp"
 
 using namespace upscale;
 
@@ -142,6 +149,71 @@ double runAll(std::vector<std::unique_ptr<engine::Upscaler>>& workers,
     return seconds(start);
 }
 
+/// The network the engine runs, as the engine's context built it: the bench hands the context a
+/// network source that keeps the first network it builds, so the bare passes run the very
+/// module (on the device, in the dtype and memory format) that the engine's workers run.
+struct NetworkTap {
+    std::shared_ptr<models::Network> network;
+
+    engine::NetworkSource source() {
+        return [this](const models::ModelFile& file) {
+            auto built = models::buildNetwork(file);
+            if (built && !network) {
+                network = *built;
+            }
+            return built;
+        };
+    }
+};
+
+c10::Device deviceOf(const engine::UpscalerInfo& info) {
+    return info.device == "CPU" ? c10::Device(c10::kCPU) : c10::Device(info.device);
+}
+
+c10::ScalarType dtypeOf(engine::ResolvedPrecision precision) {
+    switch (precision) {
+        case engine::ResolvedPrecision::FP16:
+            return c10::kHalf;
+        case engine::ResolvedPrecision::BF16:
+            return c10::kBFloat16;
+        case engine::ResolvedPrecision::FP32:
+            break;
+    }
+    return c10::kFloat;
+}
+
+void synchronize(const c10::Device& device) {
+    c10::impl::VirtualGuardImpl guard(device.type());
+    guard.synchronizeStream(guard.getStream(device));
+}
+
+/// Seconds of the bare forward pass of the network on these frames (RGB, one batch), with the
+/// input already on the device as floats in [0, 1]: the floor that the engine's own work is
+/// measured against.
+double timeBareForward(models::Network& network, const engine::UpscalerInfo& info,
+                       const std::vector<core::Image>& frames) {
+    const c10::Device device = deviceOf(info);
+    const auto n = static_cast<std::int64_t>(frames.size());
+    const core::Image& first = frames.front();
+    at::Tensor host = at::empty({n, first.height(), first.width(), 3}, at::kByte);
+    for (std::int64_t i = 0; i < n; ++i) {
+        std::memcpy(host[i].data_ptr(), frames[static_cast<std::size_t>(i)].bytes().data(),
+                    frames[static_cast<std::size_t>(i)].sizeBytes());
+    }
+    c10::InferenceMode inference;
+    const at::Tensor x = host.to(device)
+                             .permute({0, 3, 1, 2})
+                             .to(at::kFloat)
+                             .div_(255.0)
+                             .to(dtypeOf(info.precision))
+                             .contiguous();
+    synchronize(device);
+    const auto start = std::chrono::steady_clock::now();
+    (void)network.forward(x);
+    synchronize(device);
+    return seconds(start);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,7 +241,9 @@ int main(int argc, char** argv) {
                                   .workers = o.workers,
                                   .device = *device,
                                   .cudaGraphs = o.cudaGraphs};
-    auto first = engine::Upscaler::create(*ref, settings);
+    NetworkTap tap;
+    engine::Context context({.networks = tap.source()});
+    auto first = engine::Upscaler::create(context, *ref, settings);
     if (!first) {
         std::cerr << first.error().message << "\n";
         return 1;
@@ -206,11 +280,13 @@ int main(int argc, char** argv) {
     for (int r = 0; r < o.repeat; ++r) {
         total = std::min(total, runAll(workers, batches, o.scale));
         // On a thread of its own, as the engine's workers run (each thread has its own CPU
-        // thread pool).
+        // thread pool, which a worker sizes to its share of the cores).
         double pass = 0.0;
         std::thread([&] {
+            const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+            at::set_num_threads(std::max(1, cores / std::max(1, o.workers)));
             for (const auto& b : batches) {
-                pass += workers.front()->timeBareForward(b);
+                pass += timeBareForward(*tap.network, workers.front()->info(), b);
             }
         }).join();
         bare = std::min(bare, pass);
@@ -228,7 +304,7 @@ int main(int argc, char** argv) {
     nlohmann::ordered_json j;
     j["model"] = info.modelName;
     j["device"] = info.device;
-    j["precision"] = info.precision;
+    j["precision"] = std::string(engine::precisionName(info.precision));
     j["width"] = o.width;
     j["height"] = o.height;
     j["frames"] = o.frames;

@@ -16,13 +16,14 @@ class JobWorker final : public QObject {
     Q_OBJECT
 
 public:
-    JobWorker(pipeline::JobSettings settings, const core::CancelToken& cancel)
-        : m_settings(std::move(settings)), m_cancel(cancel) {}
+    JobWorker(engine::Context& context, pipeline::JobSettings settings,
+              const core::CancelToken& cancel)
+        : m_context(context), m_settings(std::move(settings)), m_cancel(cancel) {}
 
     void run() {
         // No exception may reach Qt's event loop: a library surprise becomes a failed job.
         const auto ran = core::guarded("running the job", [this]() -> core::Result<void> {
-            pipeline::JobRunner runner(m_settings,
+            pipeline::JobRunner runner(m_context, m_settings,
                                        [this](const core::Event& e) { emit progressed(e); });
             if (auto summary = runner.run(m_cancel); !summary) {
                 return core::fail(summary.error());
@@ -42,6 +43,7 @@ signals:
     void done(bool cancelled);
 
 private:
+    engine::Context& m_context;
     pipeline::JobSettings m_settings;
     const core::CancelToken& m_cancel;
 };
@@ -71,7 +73,7 @@ bool JobController::start(const pipeline::JobSettings& settings) {
     m_running = true;
     emit runningChanged(true);
 
-    auto* worker = new JobWorker(settings, m_cancel);
+    auto* worker = new JobWorker(m_context, settings, m_cancel);
     worker->moveToThread(&m_thread);
     connect(worker, &JobWorker::progressed, this, &JobController::eventReceived);
     // Worded here, on the GUI thread, in the interface's language.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "upscale/core/events.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/pipeline/job.hpp"
 
 namespace upscale::cli {
@@ -59,8 +60,9 @@ std::string eventToJson(const core::Event& event);
 [[nodiscard]] std::string parseDevices(const std::string& text, pipeline::JobSettings& job);
 
 int runListModels(const Options& options);
-/// Runs a farm command; the cancel token stops a task between batches (exit 75).
-int runFarm(const Options& options, const core::CancelToken& cancel);
+/// Runs a farm command on the engine `context`; the cancel token stops a task between batches
+/// (exit 75).
+int runFarm(const Options& options, engine::Context& context, const core::CancelToken& cancel);
 /// Writes the Slurm scripts of a planned farm folder and, when asked, submits them.
 int runFarmSlurm(const Options& options);
 int runConvert(const Options& options);

@@ -30,8 +30,8 @@ int failWith(const core::Error& error) {
     return error.code == core::ErrorCode::InvalidArgument ? kExitUsage : kExitFailed;
 }
 
-int planCommand(const Options& options) {
-    auto plan = farm::makePlan(options.job, options.farm.imagesPerTask);
+int planCommand(const Options& options, engine::Context& context) {
+    auto plan = farm::makePlan(context, options.job, options.farm.imagesPerTask);
     if (!plan) {
         return failWith(plan.error());
     }
@@ -53,14 +53,15 @@ int planCommand(const Options& options) {
     return kExitOk;
 }
 
-int runCommand(const Options& options, const farm::Plan& loaded, const core::CancelToken& cancel) {
+int runCommand(const Options& options, engine::Context& context, const farm::Plan& loaded,
+               const core::CancelToken& cancel) {
     farm::Plan plan = loaded;
     if (options.farm.deviceGiven) {
         // The device decides where, not what: the plan's outputs stay the same.
         plan.settings.engine.device = options.job.engine.device;
         plan.settings.devices = options.job.devices;
     }
-    auto ran = farm::runTask(options.farm.dir, plan, options.farm.task, cancel,
+    auto ran = farm::runTask(context, options.farm.dir, plan, options.farm.task, cancel,
                              [&options](const core::Event& event) {
                                  if (options.json) {
                                      std::cout << eventToJson(event) << std::endl;
@@ -138,10 +139,10 @@ int joinCommand(const Options& options, const farm::Plan& plan) {
 
 }  // namespace
 
-int runFarm(const Options& options, const core::CancelToken& cancel) {
+int runFarm(const Options& options, engine::Context& context, const core::CancelToken& cancel) {
     const std::string& command = options.farm.command;
     if (command == "plan") {
-        return planCommand(options);
+        return planCommand(options, context);
     }
     if (command == "slurm") {
         return runFarmSlurm(options);
@@ -152,7 +153,7 @@ int runFarm(const Options& options, const core::CancelToken& cancel) {
         return plan.error().code == core::ErrorCode::NotFound ? kExitUsage : kExitFailed;
     }
     if (command == "run") {
-        return runCommand(options, *plan, cancel);
+        return runCommand(options, context, *plan, cancel);
     }
     if (command == "status") {
         return statusCommand(options, *plan);

@@ -40,14 +40,16 @@ int runCommand(int argc, char** argv) {
         return cli::runConvert(options);
     }
 
+    // The engine's state for this process: its models and devices, shared by its jobs.
+    engine::Context context;
     std::signal(SIGINT, onInterrupt);
     if (!options.farm.command.empty()) {
         // A scheduler stops a task with SIGTERM (a time limit, a preemption): it ends between
         // batches with exit 75, to be run again.
         std::signal(SIGTERM, onInterrupt);
-        return cli::runFarm(options, gCancel);
+        return cli::runFarm(options, context, gCancel);
     }
-    pipeline::JobRunner runner(options.job, [&options](const core::Event& event) {
+    pipeline::JobRunner runner(context, options.job, [&options](const core::Event& event) {
         if (options.json) {
             std::cout << cli::eventToJson(event) << std::endl;
         }

@@ -6,11 +6,6 @@
 
 namespace upscale::engine {
 
-BlendWeights& BlendWeights::shared() {
-    static BlendWeights instance;
-    return instance;
-}
-
 at::Tensor BlendWeights::get(int height, int width, int ramp, const c10::Device& device) {
     const Key key{height, width, ramp, static_cast<int>(device.type()), device.index()};
     std::lock_guard lock(m_mutex);

@@ -1,6 +1,7 @@
 #pragma once
 // Gaussian blend weights for tiles, computed once per (tile shape, ramp, device) and reused by
-// every tile, frame and worker after that. Thread-safe. Private to the engine.
+// every tile, frame and worker of an engine context after that. Thread-safe. Private to the
+// engine.
 
 #include <cstdint>
 #include <map>
@@ -14,9 +15,6 @@ namespace upscale::engine {
 
 class BlendWeights {
 public:
-    /// The process-wide cache.
-    static BlendWeights& shared();
-
     /// [1, 1, height, width] float32 weights on `device` for a tile of that output size whose
     /// edges ramp over `ramp` output pixels.
     [[nodiscard]] at::Tensor get(int height, int width, int ramp, const c10::Device& device);

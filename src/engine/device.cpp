@@ -1,8 +1,5 @@
 #include "device.hpp"
 
-#include <atomic>
-#include <mutex>
-
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 
@@ -71,15 +68,31 @@ std::string describeDevice(const c10::Device& device) {
     return device.str();
 }
 
-std::string dtypeLabel(c10::ScalarType dtype) {
+ResolvedPrecision resolvedPrecision(c10::ScalarType dtype) {
     switch (dtype) {
         case c10::kHalf:
-            return "FP16";
+            return ResolvedPrecision::FP16;
         case c10::kBFloat16:
-            return "BF16";
+            return ResolvedPrecision::BF16;
         default:
+            return ResolvedPrecision::FP32;
+    }
+}
+
+std::string_view precisionName(ResolvedPrecision precision) {
+    switch (precision) {
+        case ResolvedPrecision::FP16:
+            return "FP16";
+        case ResolvedPrecision::BF16:
+            return "BF16";
+        case ResolvedPrecision::FP32:
             return "FP32";
     }
+    return "FP32";
+}
+
+std::string dtypeLabel(c10::ScalarType dtype) {
+    return std::string(precisionName(resolvedPrecision(dtype)));
 }
 
 namespace {
@@ -97,8 +110,8 @@ bool hasBf16(const c10::Device& device) {
 }  // namespace
 
 c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
-                             models::DType weights, models::Architecture arch, std::string* note) {
-    static std::atomic<bool> warned{false};
+                             models::DType weights, models::Architecture arch,
+                             std::string_view modelName, std::string* note) {
     c10::ScalarType wanted = c10::kFloat;
     switch (requested) {
         case core::Precision::FP16:
@@ -115,16 +128,16 @@ c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& devic
         const c10::ScalarType safe = hasBf16(device) ? c10::kBFloat16 : c10::kFloat;
         if (note != nullptr) {
             *note = fmt::format(
-                "{} is not FP16-safe (its attention overflows half precision); "
+                "{}: {} is not FP16-safe (its attention overflows half precision); "
                 "running it in {} instead of FP16.",
-                models::architectureName(arch), dtypeLabel(safe));
+                modelName, models::architectureName(arch), dtypeLabel(safe));
         }
         return safe;
     }
     if (device.is_cpu() && wanted == c10::kHalf) {
         // The CPU kernels of 3x3 convolutions have no half-precision path (they do have BF16).
-        if (!warned.exchange(true)) {
-            core::logger("engine")->warn(
+        if (note != nullptr) {
+            *note = fmt::format(
                 "{} is not supported on the CPU; using FP32 instead.",
                 requested == core::Precision::None ? "The weights' own precision (FP16)" : "FP16");
         }
@@ -159,20 +172,17 @@ void releaseCachedMemory(const c10::Device& device) {
 }
 
 void configureDevice(const c10::Device& device) {
-    static std::once_flag once;
-    std::call_once(once, [&device] {
 #ifdef UPSCALE_WITH_CUDA
-        if (device.is_cuda()) {
-            // Tiles have one fixed shape, so the autotuned convolution plan is chosen once.
-            at::globalContext().setBenchmarkCuDNN(true);
-            const auto* props = at::cuda::getDeviceProperties(device.index());
-            core::logger("engine")->info("Using {} ({}, {:.1f} GiB)", device.str(), props->name,
-                                         props->totalGlobalMem / double(1ULL << 30));
-            return;
-        }
+    if (device.is_cuda()) {
+        // Tiles have one fixed shape, so the autotuned convolution plan is chosen once.
+        at::globalContext().setBenchmarkCuDNN(true);
+        const auto* props = at::cuda::getDeviceProperties(device.index());
+        core::logger("engine")->info("Using {} ({}, {:.1f} GiB)", device.str(), props->name,
+                                     props->totalGlobalMem / double(1ULL << 30));
+        return;
+    }
 #endif
-        core::logger("engine")->debug("Using the CPU ({} threads)", at::get_num_threads());
-    });
+    core::logger("engine")->debug("Using the CPU ({} threads)", at::get_num_threads());
 }
 
 }  // namespace upscale::engine

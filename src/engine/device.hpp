@@ -2,6 +2,7 @@
 // Device and precision resolution, and device-generic streams. Private to the engine.
 
 #include <string>
+#include <string_view>
 
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
@@ -9,6 +10,7 @@
 
 #include "upscale/core/error.hpp"
 #include "upscale/core/settings.hpp"
+#include "upscale/engine/upscaler.hpp"
 #include "upscale/models/architecture.hpp"
 #include "upscale/models/state_dict.hpp"
 
@@ -23,14 +25,15 @@ namespace upscale::engine {
 /// The dtype the network runs in on this device. FP16 (requested, or the weights' own with None)
 /// for an architecture that is not FP16-safe runs in BF16 where the device has it (a GPU of
 /// compute capability 8 or later), else in FP32, and `note` (when given) says so, naming the
-/// architecture. FP16 where the device cannot run it (the CPU) falls back to FP32 with one
-/// warning per process; None keeps the weights' dtype where the device can run it (FP16 on a
+/// model and its architecture. FP16 where the device cannot run it (the CPU) falls back to FP32,
+/// and `note` says so too; None keeps the weights' dtype where the device can run it (FP16 on a
 /// GPU, BF16 on both, FP32), else FP32.
 [[nodiscard]] c10::ScalarType resolveDtype(core::Precision requested, const c10::Device& device,
                                            models::DType weights, models::Architecture arch,
-                                           std::string* note = nullptr);
+                                           std::string_view modelName, std::string* note = nullptr);
 
-/// "FP16", "BF16" or "FP32": how logs and front ends name a resolved dtype.
+[[nodiscard]] ResolvedPrecision resolvedPrecision(c10::ScalarType dtype);
+/// precisionName(resolvedPrecision(dtype)): how logs name a resolved dtype.
 [[nodiscard]] std::string dtypeLabel(c10::ScalarType dtype);
 
 /// A stream for one worker: a fresh one from the pool on CUDA, the default (no-op) stream on
@@ -41,8 +44,8 @@ void synchronize(const c10::Stream& stream);
 /// Returns memory the allocator holds but does not use, after an out-of-memory error.
 void releaseCachedMemory(const c10::Device& device);
 
-/// Once per device and process: the device's fast paths (cuDNN autotuning for the fixed tile
-/// shapes on CUDA). Logs the device.
+/// The device's fast paths (cuDNN autotuning for the fixed tile shapes on CUDA); logs the
+/// device. An engine context calls it once per device (detail::ContextState::setUp).
 void configureDevice(const c10::Device& device);
 
 }  // namespace upscale::engine

@@ -11,11 +11,16 @@
 #include <c10/core/ScalarType.h>
 
 #include "upscale/core/settings.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/engine/model_cache.hpp"
 #include "upscale/models/manifest.hpp"
 #include "upscale/models/network.hpp"
 
 namespace upscale::engine {
+
+namespace detail {
+struct JobWarnings;
+}  // namespace detail
 
 struct LoadedModel {
     std::string name;
@@ -42,19 +47,24 @@ struct ModelCache::Impl {
 
     mutable std::mutex mutex;
     std::size_t budgetBytes;
-    std::unordered_map<std::string, Entry> entries;   // key: identity|dtype|device
+    NetworkSource networks;
+    std::unordered_map<std::string, Entry> entries;   // key: identity|dtype|device|copy
     std::unordered_map<std::string, FileInfo> files;  // key: path|size|mtime
     std::uint64_t clock = 0;
     int loads = 0;
     int hits = 0;
 
-    explicit Impl(std::size_t budget) : budgetBytes(budget) {}
+    Impl(std::size_t budget, NetworkSource source)
+        : budgetBytes(budget), networks(std::move(source)) {}
 
-    /// Returns the network of `ref` on `device` at the resolved precision, loading it if needed.
-    /// Logs "<name> loaded on <device> (FP32) - 4x" or "Using cached model: <name> (FP32)".
+    /// Returns copy `copy` of the network of `ref` on `device` at the resolved precision,
+    /// loading it if needed (several engine instances on one device each use a copy of their
+    /// own). A precision other than the one asked for is warned about once per job, first; then
+    /// logs "<name> loaded on <device> (FP32) - 4x" or "Using cached model: <name> (FP32)".
     core::Result<std::shared_ptr<const LoadedModel>> acquire(const models::ModelRef& ref,
                                                              core::Precision precision,
-                                                             const c10::Device& device);
+                                                             const c10::Device& device, int copy,
+                                                             detail::JobWarnings& warnings);
 
 private:
     void evictLocked();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include "context_state.hpp"
 #include "device.hpp"
 #include "loaded_model.hpp"
 #include "oom.hpp"
@@ -34,13 +35,8 @@ models::DType dominantDType(const models::StateDict& weights) {
 
 }  // namespace
 
-ModelCache::ModelCache(std::size_t budgetBytes) : m_impl(std::make_unique<Impl>(budgetBytes)) {}
+ModelCache::ModelCache(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 ModelCache::~ModelCache() = default;
-
-std::shared_ptr<ModelCache> ModelCache::shared() {
-    static auto cache = std::make_shared<ModelCache>();
-    return cache;
-}
 
 ModelCache::Stats ModelCache::stats() const {
     std::lock_guard lock(m_impl->mutex);
@@ -61,7 +57,8 @@ void ModelCache::clear() {
 }
 
 core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
-    const models::ModelRef& ref, core::Precision precision, const c10::Device& device) {
+    const models::ModelRef& ref, core::Precision precision, const c10::Device& device, int copy,
+    detail::JobWarnings& warnings) {
     // One lock over the whole load: two workers asking for the same model at once must not
     // both load it, and loads are rare next to inference.
     std::lock_guard lock(mutex);
@@ -90,11 +87,14 @@ core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
     const FileInfo& info = known->second;
     std::string precisionNote;
     const c10::ScalarType dtype =
-        resolveDtype(precision, device, info.weightsDType, info.arch, &precisionNote);
+        resolveDtype(precision, device, info.weightsDType, info.arch, ref.name, &precisionNote);
     const std::string precisionName = dtypeLabel(dtype);
     const std::string key =
-        fmt::format("{}|{}|{}", info.identity, c10::toString(dtype), device.str());
+        fmt::format("{}|{}|{}|{}", info.identity, c10::toString(dtype), device.str(), copy);
     auto log = core::logger("engine");
+    if (!precisionNote.empty() && warnings.first(precisionNote)) {
+        log->warn("{}", precisionNote);
+    }
     if (auto it = entries.find(key); it != entries.end()) {
         it->second.lastUse = ++clock;
         ++hits;
@@ -109,10 +109,7 @@ core::Result<std::shared_ptr<const LoadedModel>> ModelCache::Impl::acquire(
         }
         file = std::move(*loadedFile);
     }
-    if (!precisionNote.empty()) {
-        log->warn("{}: {}", ref.name, precisionNote);
-    }
-    auto network = models::buildNetwork(*file);
+    auto network = networks ? networks(*file) : models::buildNetwork(*file);
     if (!network) {
         return core::fail(network.error());
     }

@@ -2,9 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <limits>
-#include <mutex>
-#include <set>
 #include <thread>
 
 #include <ATen/ATen.h>
@@ -15,9 +12,9 @@
 #include <fmt/format.h>
 
 #include "blend_weights.hpp"
+#include "context_state.hpp"
 #include "cuda_memory.hpp"
 #include "device.hpp"
-#include "faults.hpp"
 #include "graph_forward.hpp"
 #include "loaded_model.hpp"
 #include "oom.hpp"
@@ -87,12 +84,9 @@ void useCpuThreads(const c10::Device& device, int workers) {
     }
 }
 
-/// Warns once per model and process that reduced precision overflowed.
-void warnOverflowOnce(const LoadedModel& model) {
-    static std::mutex mutex;
-    static std::set<std::string> warned;
-    std::lock_guard lock(mutex);
-    if (warned.insert(model.identity).second) {
+/// Warns once per model and job that reduced precision overflowed.
+void warnOverflowOnce(const LoadedModel& model, detail::JobWarnings& warnings) {
+    if (warnings.first("overflow|" + model.identity)) {
         core::logger("engine")->warn(
             "{} overflowed in {} (NaN or Inf in the output); such batches are redone in FP32. "
             "Choose FP32 precision for this model to avoid the extra work.",
@@ -106,7 +100,9 @@ struct Upscaler::Impl {
     UpscalerInfo info;
     core::EngineSettings settings;
     models::ModelRef ref;
-    std::shared_ptr<ModelCache> cache;
+    std::shared_ptr<detail::ContextState> context;
+    std::shared_ptr<detail::JobWarnings> warnings;
+    int copy = 0;
     std::shared_ptr<const LoadedModel> model;
     std::shared_ptr<const LoadedModel> fallback;  // FP32, for batches that overflow
     c10::Device device{c10::kCPU};
@@ -164,9 +160,6 @@ int Upscaler::Impl::tileFor(int width, int height, int planeCount) const {
 }
 
 at::Tensor Upscaler::Impl::forward(const at::Tensor& input) {
-    if (faults::takeOutOfMemory()) {
-        TORCH_CHECK_WITH(OutOfMemoryError, false, "CUDA out of memory (injected fault).");
-    }
     at::Tensor out;
     {
         Stage stage(*this, times.forward);
@@ -176,15 +169,12 @@ at::Tensor Upscaler::Impl::forward(const at::Tensor& input) {
     if (model->dtype == at::kFloat) {
         return out;
     }
-    if (faults::takeNonFinite()) {
-        out.fill_(std::numeric_limits<float>::quiet_NaN());
-    }
     if (at::isfinite(out).all().item<bool>()) {
         return out;
     }
-    warnOverflowOnce(*model);
+    warnOverflowOnce(*model, *warnings);
     if (!fallback) {
-        auto fp32 = cache->impl().acquire(ref, core::Precision::FP32, device);
+        auto fp32 = context->cache().acquire(ref, core::Precision::FP32, device, copy, *warnings);
         TORCH_CHECK(fp32.has_value(), fp32 ? "" : fp32.error().message);
         fallback = *fp32;
     }
@@ -237,8 +227,8 @@ std::vector<core::Image> Upscaler::Impl::runOnce(std::span<const core::Image> fr
         result = outputs.size() == 1 ? outputs.front() : at::cat(outputs);
     } else {
         result = at::zeros({planeCount, 3, height * s, width * s}, floatOnDevice);
-        weights = BlendWeights::shared().get(static_cast<int>(tileOutH), static_cast<int>(tileOutW),
-                                             2 * settings.overlap * s, device)[0];
+        weights = context->blend.get(static_cast<int>(tileOutH), static_cast<int>(tileOutW),
+                                     2 * settings.overlap * s, device)[0];
         // Work items: every tile of every plane, in a fixed order, cut into batches. The order
         // does not depend on the batch size, so neither does the sum.
         for (std::int64_t start = 0; start < itemCount; start += batch) {
@@ -338,31 +328,55 @@ core::Result<std::vector<core::Image>> Upscaler::Impl::run(std::span<const core:
 Upscaler::Upscaler(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Upscaler::~Upscaler() = default;
 
-core::Result<std::unique_ptr<Upscaler>> Upscaler::create(const models::ModelRef& model,
+core::Result<std::unique_ptr<Upscaler>> Upscaler::create(const JobState& job,
+                                                         const models::ModelRef& model,
                                                          const core::EngineSettings& settings,
-                                                         std::shared_ptr<ModelCache> cache) {
+                                                         int copy) {
     if (auto valid = settings.validate(); !valid) {
         return core::fail(valid.error());
     }
-    auto device = resolveDevice(settings.device);
-    if (!device) {
-        return core::fail(device.error());
+    // LibTorch reports with exceptions (a device that fails to initialise, an allocation that
+    // fails while the model moves); none may reach the caller.
+    try {
+        auto device = resolveDevice(settings.device);
+        if (!device) {
+            return core::fail(device.error());
+        }
+        job.m_context->setUp(*device);
+        auto loaded = job.m_context->cache().acquire(model, settings.precision, *device, copy,
+                                                     *job.m_warnings);
+        if (!loaded) {
+            return core::fail(loaded.error());
+        }
+        auto impl = std::make_unique<Impl>();
+        impl->settings = settings;
+        impl->ref = model;
+        impl->context = job.m_context;
+        impl->warnings = job.m_warnings;
+        impl->copy = copy;
+        impl->model = *loaded;
+        impl->device = *device;
+        impl->stream = acquireStream(*device);
+        impl->info =
+            UpscalerInfo{(*loaded)->name, describeDevice(*device),
+                         resolvedPrecision((*loaded)->dtype), (*loaded)->spec, (*loaded)->identity};
+        return std::unique_ptr<Upscaler>(new Upscaler(std::move(impl)));
+    } catch (const c10::Error& e) {
+        return core::fail(core::ErrorCode::Internal,
+                          fmt::format("The engine could not be set up for model '{}': {}",
+                                      model.name, e.what_without_backtrace()));
+    } catch (const std::exception& e) {
+        return core::fail(
+            core::ErrorCode::Internal,
+            fmt::format("The engine could not be set up for model '{}': {}", model.name, e.what()));
     }
-    configureDevice(*device);
-    auto loaded = cache->impl().acquire(model, settings.precision, *device);
-    if (!loaded) {
-        return core::fail(loaded.error());
-    }
-    auto impl = std::make_unique<Impl>();
-    impl->settings = settings;
-    impl->ref = model;
-    impl->cache = std::move(cache);
-    impl->model = *loaded;
-    impl->device = *device;
-    impl->stream = acquireStream(*device);
-    impl->info = UpscalerInfo{(*loaded)->name, describeDevice(*device),
-                              dtypeLabel((*loaded)->dtype), (*loaded)->spec, (*loaded)->identity};
-    return std::unique_ptr<Upscaler>(new Upscaler(std::move(impl)));
+}
+
+core::Result<std::unique_ptr<Upscaler>> Upscaler::create(Context& context,
+                                                         const models::ModelRef& model,
+                                                         const core::EngineSettings& settings) {
+    const JobState job(context);
+    return create(job, model, settings);
 }
 
 const UpscalerInfo& Upscaler::info() const {
@@ -374,7 +388,9 @@ std::unique_ptr<Upscaler> Upscaler::sibling() const {
     impl->info = m_impl->info;
     impl->settings = m_impl->settings;
     impl->ref = m_impl->ref;
-    impl->cache = m_impl->cache;
+    impl->context = m_impl->context;
+    impl->warnings = m_impl->warnings;
+    impl->copy = m_impl->copy;
     impl->model = m_impl->model;
     impl->device = m_impl->device;
     impl->stream = acquireStream(m_impl->device);
@@ -440,20 +456,6 @@ StageTimes Upscaler::stageTimes() const {
 
 int Upscaler::reducedTile() const {
     return m_impl->reducedTile;
-}
-
-double Upscaler::timeBareForward(std::span<const core::Image> frames) {
-    useCpuThreads(m_impl->device, m_impl->settings.workers);
-    c10::InferenceMode inference;
-    c10::StreamGuard streamGuard(m_impl->stream);
-    const LoadedModel& model = *m_impl->model;
-    const at::Tensor x =
-        m_impl->staging.upload(frames, m_impl->device).narrow(1, 0, 3).to(model.dtype);
-    synchronize(m_impl->stream);
-    const auto start = Clock::now();
-    (void)model.network->forward(x);
-    synchronize(m_impl->stream);
-    return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 }  // namespace upscale::engine

@@ -38,37 +38,37 @@ json settingsToJson(const JobSettings& s) {
     for (const auto& d : s.devices) {
         devices.push_back(d.toString());
     }
-    return {{"inputs", inputs},
-            {"output", s.output.string()},
-            {"model", s.model},
-            {"scale", s.scale},
-            {"format", s.format},
-            {"name_pattern", s.namePattern},
-            {"overwrite", s.overwrite},
-            {"engine",
-             {{"precision", std::string(core::precisionName(e.precision))},
-              {"tile", e.tile},
-              {"overlap", e.overlap},
-              {"batch", e.batch},
-              {"workers", e.workers},
-              {"device", e.device.toString()},
-              {"devices", devices},
-              {"cuda_graphs", e.cudaGraphs}}},
-            {"image",
-             {{"jpeg_quality", s.writeOptions.jpegQuality},
-              {"webp_quality", s.writeOptions.webpQuality},
-              {"png_compression", s.writeOptions.pngCompression}}},
-            {"limits",
-             {{"max_pixels", s.readLimits.maxPixels},
-              {"max_dimension", s.readLimits.maxDimension}}},
-            {"video",
-             {{"codec", s.video.codec},
-              {"crf", s.video.crf},
-              {"preset", s.video.preset},
-              {"pixel_format", s.video.pixelFormat},
-              {"audio", s.video.audio},
-              {"other_streams", s.video.otherStreams}}},
-            {"segment_seconds", s.segmentSeconds}};
+    return {
+        {"inputs", inputs},
+        {"output", s.output.string()},
+        {"model", s.model},
+        {"scale", s.scale},
+        {"format", s.format},
+        {"name_pattern", s.namePattern},
+        {"overwrite", s.overwrite},
+        {"engine",
+         {{"precision", std::string(core::precisionName(e.precision))},
+          {"tile", e.tile},
+          {"overlap", e.overlap},
+          {"batch", e.batch},
+          {"workers", e.workers},
+          {"device", e.device.toString()},
+          {"devices", devices},
+          {"cuda_graphs", e.cudaGraphs}}},
+        {"image",
+         {{"jpeg_quality", s.writeOptions.jpegQuality},
+          {"webp_quality", s.writeOptions.webpQuality},
+          {"png_compression", s.writeOptions.pngCompression}}},
+        {"limits",
+         {{"max_pixels", s.readLimits.maxPixels}, {"max_dimension", s.readLimits.maxDimension}}},
+        {"video",
+         {{"codec", s.video.codec},
+          {"crf", s.video.crf},
+          {"preset", s.video.preset},
+          {"pixel_format", s.video.pixelFormat},
+          {"audio", s.video.audio},
+          {"other_streams", s.video.otherStreams}}},
+        {"segment_seconds", s.segmentSeconds}};
 }
 
 core::Result<JobSettings> settingsFromJson(const json& j) {
@@ -241,7 +241,8 @@ fs::path fullPath(const fs::path& p) {
 
 namespace {
 
-core::Result<Plan> makePlanUnguarded(const JobSettings& settings, int imagesPerTask) {
+core::Result<Plan> makePlanUnguarded(engine::Context& context, const JobSettings& settings,
+                                     int imagesPerTask) {
     if (auto valid = settings.validate(); !valid) {
         return fail(valid.error());
     }
@@ -251,9 +252,9 @@ core::Result<Plan> makePlanUnguarded(const JobSettings& settings, int imagesPerT
                     "folder out.");
     }
     if (imagesPerTask < 1) {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("{} images per task is out of range: use 1 or more.",
-                                imagesPerTask));
+        return fail(
+            ErrorCode::InvalidArgument,
+            fmt::format("{} images per task is out of range: use 1 or more.", imagesPerTask));
     }
     Plan plan;
     plan.settings = settings;
@@ -272,7 +273,7 @@ core::Result<Plan> makePlanUnguarded(const JobSettings& settings, int imagesPerT
     core::EngineSettings probeEngine = plan.settings.engine;
     probeEngine.device = core::DeviceSpec{core::DeviceSpec::Kind::Cpu, 0};
     probeEngine.workers = 1;
-    auto upscaler = engine::Upscaler::create(*ref, probeEngine);
+    auto upscaler = engine::Upscaler::create(context, *ref, probeEngine);
     if (!upscaler) {
         return fail(upscaler.error());
     }
@@ -340,17 +341,18 @@ core::Result<Plan> makePlanUnguarded(const JobSettings& settings, int imagesPerT
 
 }  // namespace
 
-core::Result<Plan> makePlan(const JobSettings& settings, int imagesPerTask) {
+core::Result<Plan> makePlan(engine::Context& context, const JobSettings& settings,
+                            int imagesPerTask) {
     return core::guarded("planning the farm job",
-                         [&] { return makePlanUnguarded(settings, imagesPerTask); });
+                         [&] { return makePlanUnguarded(context, settings, imagesPerTask); });
 }
 
 namespace {
 
 core::Result<Plan> savePlanUnguarded(const fs::path& dir, Plan plan) {
     const std::string text = planToJson(plan).dump(1) + "\n";
-    plan.digest = core::sha256Hex(
-        {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    plan.digest =
+        core::sha256Hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
     std::error_code ec;
     if (fs::exists(dir / "plan.json", ec)) {
         auto earlier = loadPlan(dir);
@@ -364,9 +366,9 @@ core::Result<Plan> savePlanUnguarded(const fs::path& dir, Plan plan) {
     }
     fs::create_directories(dir, ec);
     if (ec) {
-        return fail(core::ioErrorCode(ec.value()),
-                    fmt::format("Cannot create the farm folder '{}': {}.", dir.string(),
-                                ec.message()));
+        return fail(
+            core::ioErrorCode(ec.value()),
+            fmt::format("Cannot create the farm folder '{}': {}.", dir.string(), ec.message()));
     }
     if (auto ok = core::writeFileAtomically(
             dir / "plan.json", {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});

@@ -83,8 +83,8 @@ bool intact(const fs::path& folder, const Plan& plan, int index, bool thorough) 
         return false;
     }
     const json done = json::parse(*text, nullptr, false);
-    if (done.is_discarded() || done.value("plan", "") != plan.digest ||
-        !done.contains("files") || !done["files"].is_array()) {
+    if (done.is_discarded() || done.value("plan", "") != plan.digest || !done.contains("files") ||
+        !done["files"].is_array()) {
         return false;
     }
     const auto names = taskFiles(plan, index);
@@ -160,7 +160,9 @@ std::vector<JobItem> taskItems(const Plan& plan, int index, const fs::path& work
     if (task.video >= 0) {
         const PlannedOutput& out = plan.outputs[task.video];
         const PlannedSegment& s = out.segments[task.segment];
-        items.push_back({out.input, work / out.output.filename(), {},
+        items.push_back({out.input,
+                         work / out.output.filename(),
+                         {},
                          VideoPart{task.segment, s.firstFrame, s.frames, work}});
         return items;
     }
@@ -182,14 +184,13 @@ core::Result<void> recordDone(const fs::path& work, const Plan& plan, int index)
         }
         files.push_back({{"name", name}, {"bytes", size}, {"sha256", *digest}});
     }
-    return writeText(work / "done.json",
-                     fmt::format("{}\n", json{{"task", index}, {"plan", plan.digest},
-                                               {"files", files}}.dump()));
+    return writeText(
+        work / "done.json",
+        fmt::format("{}\n", json{{"task", index}, {"plan", plan.digest}, {"files", files}}.dump()));
 }
 
 /// Moves a finished work folder into place. A copy of the task that finished first wins.
-core::Result<void> publish(const fs::path& work, const fs::path& dir, const Plan& plan,
-                           int index) {
+core::Result<void> publish(const fs::path& work, const fs::path& dir, const Plan& plan, int index) {
     const fs::path target = taskFolder(dir, index);
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
@@ -205,8 +206,8 @@ core::Result<void> publish(const fs::path& work, const fs::path& dir, const Plan
         fs::remove_all(target, ec);
     }
     return fail(core::ioErrorCode(ec.value()),
-                fmt::format("Cannot move the finished task {} to '{}': {}.", index,
-                            target.string(), ec.message()));
+                fmt::format("Cannot move the finished task {} to '{}': {}.", index, target.string(),
+                            ec.message()));
 }
 
 }  // namespace
@@ -232,8 +233,8 @@ std::vector<TaskStatus> taskStates(const fs::path& dir, const Plan& plan, bool t
 
 namespace {
 
-core::Result<bool> runTaskUnguarded(const fs::path& dir, const Plan& plan, int index,
-                                    const core::CancelToken& cancel,
+core::Result<bool> runTaskUnguarded(engine::Context& context, const fs::path& dir, const Plan& plan,
+                                    int index, const core::CancelToken& cancel,
                                     const core::EventCallback& onEvent) {
     auto log = core::logger("pipeline");
     if (index < 0 || index >= static_cast<int>(plan.tasks.size())) {
@@ -248,15 +249,14 @@ core::Result<bool> runTaskUnguarded(const fs::path& dir, const Plan& plan, int i
     }
     const std::string host = hostName();
     removeStaleWork(dir, index, host);
-    const fs::path work =
-        dir / "work" / fmt::format("{}.{}.{}", taskName(index), host, ::getpid());
+    const fs::path work = dir / "work" / fmt::format("{}.{}.{}", taskName(index), host, ::getpid());
     std::error_code ec;
     fs::remove_all(work, ec);
     fs::create_directories(work, ec);
     if (ec) {
-        return fail(core::ioErrorCode(ec.value()),
-                    fmt::format("Cannot create the work folder '{}': {}.", work.string(),
-                                ec.message()));
+        return fail(
+            core::ioErrorCode(ec.value()),
+            fmt::format("Cannot create the work folder '{}': {}.", work.string(), ec.message()));
     }
 
     JobSettings settings = plan.settings;
@@ -269,7 +269,7 @@ core::Result<bool> runTaskUnguarded(const fs::path& dir, const Plan& plan, int i
         settings.inputs.push_back(item.input);
     }
     std::optional<core::Error> failure;
-    JobRunner runner(settings, [&](const core::Event& ev) {
+    JobRunner runner(context, settings, [&](const core::Event& ev) {
         if (ev.kind == core::EventKind::ItemFailed && ev.error && !failure) {
             failure = *ev.error;
         }
@@ -296,7 +296,8 @@ core::Result<bool> runTaskUnguarded(const fs::path& dir, const Plan& plan, int i
                              {"host", host},
                              {"code", std::string(core::errorCodeName(done.error().code))},
                              {"error", done.error().message}};
-        if (auto noted = writeText(failedFile(dir, index), fmt::format("{}\n", record.dump())); !noted) {
+        if (auto noted = writeText(failedFile(dir, index), fmt::format("{}\n", record.dump()));
+            !noted) {
             log->warn("{}", noted.error().message);
         }
         return fail(done.error());
@@ -308,11 +309,12 @@ core::Result<bool> runTaskUnguarded(const fs::path& dir, const Plan& plan, int i
 
 }  // namespace
 
-core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
-                           const core::CancelToken& cancel, const core::EventCallback& onEvent) {
+core::Result<bool> runTask(engine::Context& context, const fs::path& dir, const Plan& plan,
+                           int index, const core::CancelToken& cancel,
+                           const core::EventCallback& onEvent) {
     return core::guarded(
         fmt::format("running task {} of the farm job in '{}'", index, dir.string()),
-        [&] { return runTaskUnguarded(dir, plan, index, cancel, onEvent); });
+        [&] { return runTaskUnguarded(context, dir, plan, index, cancel, onEvent); });
 }
 
 namespace {
@@ -397,15 +399,19 @@ core::Result<JoinSummary> joinTasksUnguarded(const fs::path& dir, const Plan& pl
             segments.seconds = plan.settings.segmentSeconds;
             for (int j = 0; j < static_cast<int>(out.segments.size()); ++j) {
                 const PlannedSegment& s = out.segments[j];
-                media::SegmentInfo info{j, taskFolder(dir, segmentTask.at({k, j})) /
-                                               media::segmentFileName(j),
-                                        s.firstFrame, s.frames, s.firstPts, s.lastPts};
+                media::SegmentInfo info{
+                    j,
+                    taskFolder(dir, segmentTask.at({k, j})) / media::segmentFileName(j),
+                    s.firstFrame,
+                    s.frames,
+                    s.firstPts,
+                    s.lastPts};
                 info.bytes = static_cast<std::int64_t>(fs::file_size(info.file, ec));
                 segments.done.push_back(std::move(info));
             }
-            auto writer = media::VideoWriter::create(out.output, out.input, *probe, out.width,
-                                                     out.height, plan.settings.video,
-                                                     std::move(segments));
+            auto writer =
+                media::VideoWriter::create(out.output, out.input, *probe, out.width, out.height,
+                                           plan.settings.video, std::move(segments));
             if (!writer) {
                 return fail(writer.error());
             }
@@ -425,9 +431,9 @@ core::Result<JoinSummary> joinTasksUnguarded(const fs::path& dir, const Plan& pl
             return fail(ok.error());
         }
         ++summary.written;
-        log->info("Joined {}{}", out.output.string(),
-                  out.video ? fmt::format(" from {} segment(s)", out.segments.size())
-                            : std::string());
+        log->info(
+            "Joined {}{}", out.output.string(),
+            out.video ? fmt::format(" from {} segment(s)", out.segments.size()) : std::string());
     }
     return summary;
 }

@@ -141,8 +141,8 @@ core::Result<void> JobSettings::validate() const {
     return engine.validate();
 }
 
-JobRunner::JobRunner(JobSettings settings, core::EventCallback onEvent)
-    : m_settings(std::move(settings)), m_onEvent(std::move(onEvent)) {}
+JobRunner::JobRunner(engine::Context& context, JobSettings settings, core::EventCallback onEvent)
+    : m_context(context), m_settings(std::move(settings)), m_onEvent(std::move(onEvent)) {}
 
 core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     return core::guarded("running the job", [&] { return runUnguarded(cancel); });
@@ -159,7 +159,7 @@ core::Result<JobSummary> JobRunner::runUnguarded(const core::CancelToken& cancel
     if (!ref) {
         return core::fail(ref.error());
     }
-    auto pool = WorkerPool::create(*ref, m_settings.engine, m_settings.devices);
+    auto pool = WorkerPool::create(m_context, *ref, m_settings.engine, m_settings.devices);
     if (!pool) {
         return core::fail(pool.error());
     }
@@ -174,7 +174,8 @@ core::Result<JobSummary> JobRunner::runUnguarded(const core::CancelToken& cancel
     started.itemCount = static_cast<int>(items.size());
     m_onEvent(started);
     log->info("Upscaling {} item(s) with {} on {} ({}, {}x output, {} worker(s))", items.size(),
-              info.modelName, (*pool)->deviceNames(), info.precision, scale, (*pool)->workers());
+              info.modelName, (*pool)->deviceNames(), engine::precisionName(info.precision), scale,
+              (*pool)->workers());
 
     JobSummary summary;
     // Items in flight, oldest first: their results are written in this order, so events and

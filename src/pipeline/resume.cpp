@@ -22,11 +22,11 @@ std::string absolutePath(const fs::path& p) {
 
 }  // namespace
 
-std::string resultFingerprint(const JobSettings& settings, const std::string& modelIdentity,
-                              const std::string& precision, double scale) {
+std::string resultFingerprintText(const JobSettings& settings, const std::string& modelIdentity,
+                                  engine::ResolvedPrecision precision, double scale) {
     nlohmann::json j;
     j["model"] = modelIdentity;
-    j["precision"] = precision;
+    j["precision"] = std::string(engine::precisionName(precision));
     j["scale"] = scale;
     j["tile"] = settings.engine.tile;
     j["overlap"] = settings.engine.overlap;
@@ -41,7 +41,12 @@ std::string resultFingerprint(const JobSettings& settings, const std::string& mo
     j["audio"] = settings.video.audio;
     j["other_streams"] = settings.video.otherStreams;
     j["segment_seconds"] = settings.segmentSeconds;
-    const std::string text = j.dump();
+    return j.dump();
+}
+
+std::string resultFingerprint(const JobSettings& settings, const std::string& modelIdentity,
+                              engine::ResolvedPrecision precision, double scale) {
+    const std::string text = resultFingerprintText(settings, modelIdentity, precision, scale);
     return core::sha256Hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()})
         .substr(0, 16);
 }

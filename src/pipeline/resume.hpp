@@ -9,16 +9,23 @@
 #include <nlohmann/json.hpp>
 
 #include "journal.hpp"
+#include "upscale/engine/upscaler.hpp"
 #include "upscale/pipeline/job.hpp"
 
 namespace upscale::pipeline {
 
-/// A short hash of everything that decides an output's content: the model (its content hash,
-/// engine::UpscalerInfo::modelIdentity), the resolved precision, the output scale, the tiles,
-/// and the image and video write settings.
+/// Everything that decides an output's content, as JSON text: the model (its content hash,
+/// engine::UpscalerInfo::modelIdentity), the resolved precision (by its name), the output
+/// scale, the tiles, and the image and video write settings. The journals of interrupted jobs
+/// hold its hash, so the text must stay the same for the same settings.
+[[nodiscard]] std::string resultFingerprintText(const JobSettings& settings,
+                                                const std::string& modelIdentity,
+                                                engine::ResolvedPrecision precision, double scale);
+
+/// The first 16 hex digits of the SHA-256 of resultFingerprintText.
 [[nodiscard]] std::string resultFingerprint(const JobSettings& settings,
                                             const std::string& modelIdentity,
-                                            const std::string& precision, double scale);
+                                            engine::ResolvedPrecision precision, double scale);
 
 /// {"path", "size", "mtime"} of an input: an edited or replaced input is a new input.
 [[nodiscard]] nlohmann::json inputIdentity(const std::filesystem::path& input);

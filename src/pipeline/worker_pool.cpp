@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <thread>
+
+#include <fmt/format.h>
+
+#include "upscale/core/logging.hpp"
 
 namespace upscale::pipeline {
 
@@ -16,6 +21,24 @@ struct Task {
     const core::CancelToken* cancel = nullptr;
     std::promise<WorkerPool::BatchResult> promise;
 };
+
+/// One batch through one worker. Nothing thrown may end the worker's thread (that would end
+/// the process): an exception becomes the batch's error.
+WorkerPool::BatchResult runBatch(engine::Upscaler& upscaler, const Task& task) {
+    std::string what;
+    try {
+        return upscaler.upscaleFrames(task.frames, task.outScale, *task.cancel);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+        what = "an exception of unknown type";
+    }
+    auto error = core::Error{core::ErrorCode::Internal,
+                             fmt::format("The engine stopped on an unexpected error on {}: {}",
+                                         upscaler.info().device, what)};
+    core::logger("pipeline")->error("{}", error.message);
+    return core::fail(std::move(error));
+}
 
 }  // namespace
 
@@ -40,8 +63,7 @@ struct WorkerPool::Impl {
                 task = std::move(tasks.front());
                 tasks.pop_front();
             }
-            task.promise.set_value(
-                upscaler.upscaleFrames(task.frames, task.outScale, *task.cancel));
+            task.promise.set_value(runBatch(upscaler, task));
         }
     }
 };
@@ -60,7 +82,7 @@ WorkerPool::~WorkerPool() {
 }
 
 core::Result<std::unique_ptr<WorkerPool>> WorkerPool::create(
-    const models::ModelRef& model, const core::EngineSettings& settings,
+    engine::Context& context, const models::ModelRef& model, const core::EngineSettings& settings,
     const std::vector<core::DeviceSpec>& devices) {
     if (auto valid = settings.validate(); !valid) {
         return core::fail(valid.error());
@@ -72,25 +94,35 @@ core::Result<std::unique_ptr<WorkerPool>> WorkerPool::create(
             return d.kind == core::DeviceSpec::Kind::Cpu;
         }));
     auto impl = std::make_unique<Impl>();
-    for (const auto& device : targets) {
+    // One job: every worker on every device shares its warnings.
+    const engine::JobState job(context);
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+        const core::DeviceSpec& device = targets[t];
         core::EngineSettings one = settings;
         one.device = device;
         if (device.kind == core::DeviceSpec::Kind::Cpu) {
             // Every worker on the CPU, whichever instance it belongs to, gets its share of cores.
             one.workers = std::min(8, settings.workers * std::max(1, onCpu));
         }
-        // Several instances: each loads its own copy of the model.
-        auto cache =
-            targets.size() > 1 ? std::make_shared<engine::ModelCache>() : engine::ModelCache::shared();
-        auto first = engine::Upscaler::create(model, one, cache);
+        // Several instances on one device: each uses its own copy of the model.
+        const auto copy = static_cast<int>(std::count_if(
+            targets.begin(), targets.begin() + static_cast<std::ptrdiff_t>(t),
+            [&device](const core::DeviceSpec& d) { return d.toString() == device.toString(); }));
+        auto first = engine::Upscaler::create(job, model, one, copy);
         if (!first) {
             return core::fail(first.error());
         }
         impl->devices.push_back((*first)->info().device);
         const std::size_t begin = impl->upscalers.size();
         impl->upscalers.push_back(std::move(*first));
-        while (static_cast<int>(impl->upscalers.size() - begin) < settings.workers) {
-            impl->upscalers.push_back(impl->upscalers[begin]->sibling());
+        try {
+            while (static_cast<int>(impl->upscalers.size() - begin) < settings.workers) {
+                impl->upscalers.push_back(impl->upscalers[begin]->sibling());
+            }
+        } catch (const std::exception& e) {
+            return core::fail(core::ErrorCode::Internal,
+                              fmt::format("A worker on {} could not be set up: {}",
+                                          impl->devices.back(), e.what()));
         }
     }
     auto* raw = impl.get();

@@ -21,7 +21,6 @@
 #include "upscale/app/log_panel.hpp"
 #include "upscale/app/main_window.hpp"
 #include "upscale/app/model_picker.hpp"
-#include "upscale/engine/model_cache.hpp"
 
 namespace upscale::test {
 
@@ -50,11 +49,11 @@ protected:
             ("app_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
         std::filesystem::remove_all(m_dir);
         std::filesystem::create_directories(m_dir);
-        // Every test starts from an empty settings store and an empty model cache, so that
-        // what it checks does not depend on the tests that ran before it in this process.
+        // Every test starts from an empty settings store, so that what it checks does not
+        // depend on the tests that ran before it in this process. Each window owns its engine
+        // context, so its model cache starts empty too.
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir("settings"));
         QSettings().clear();
-        engine::ModelCache::shared()->clear();
     }
 
     [[nodiscard]] QString dir(const std::string& name = {}) const {

@@ -107,6 +107,29 @@ TEST_F(AppTest, Fp16OnTheCpuFallsBackToFp32WithAWarning) {
     EXPECT_EQ(window->queue()->entries().front().status, app::QueueEntry::Status::Done);
 }
 
+TEST_F(AppTest, TheSecondJobInTheWindowWarnsAsTheFirst) {
+    auto window = makeWindow();
+    const QString input = writeImage("tiny.png");
+    window->advancedPanel()->setPrecision(core::Precision::FP16);
+    const QString warning = QStringLiteral("[warning] FP16 is not supported on the CPU");
+    int from = 0;
+    for (int run = 0; run < 2; ++run) {
+        window->queue()->clear();
+        window->queue()->addPaths({input});
+        window->setOutputFolder(dir("out" + std::to_string(run)));
+        ASSERT_TRUE(runJob(*window)) << "run " << run;
+        EXPECT_EQ(window->queue()->entries().front().status, app::QueueEntry::Status::Done);
+        // Each job warns once, before its model line: loaded, then from the window's cache.
+        const int at = findLine(*window, warning, from);
+        ASSERT_GE(at, 0) << "run " << run;
+        EXPECT_EQ(findLine(*window, warning, at + 1), -1) << "run " << run;
+        const QString model = run == 0 ? QStringLiteral("loaded on CPU (FP32)")
+                                       : QStringLiteral("Using cached model: realesr-animevideov3");
+        EXPECT_GT(findLine(*window, model, from), at) << "run " << run;
+        from = at + 1;
+    }
+}
+
 TEST_F(AppTest, FailedItemShowsItsErrorAndTheRestOfTheQueueGoesOn) {
     const QString bad = dir() + QStringLiteral("/broken.png");
     {

@@ -17,8 +17,9 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "common/faulty_network.hpp"
 #include "farm_test_util.hpp"
-#include "upscale/engine/fault_injection.hpp"
+#include "upscale/engine/context.hpp"
 
 namespace fs = std::filesystem;
 using namespace upscale::test;
@@ -76,8 +77,10 @@ bool killTaskMidway(const fs::path& farmDir, int task) {
     return false;
 }
 
-/// parseOptions and runFarm in this process, where the engine's faults can be injected.
-int farmInProcess(const std::vector<std::string>& args, const upscale::core::CancelToken& cancel) {
+/// parseOptions and runFarm in this process, on an engine context whose networks can fail on
+/// purpose.
+int farmInProcess(const std::vector<std::string>& args, upscale::engine::Context& context,
+                  const upscale::core::CancelToken& cancel) {
     std::vector<std::string> all{"upscale", "--device", "cpu", "-q", "farm"};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -90,7 +93,7 @@ int farmInProcess(const std::vector<std::string>& args, const upscale::core::Can
         code >= 0) {
         return code;
     }
-    return upscale::cli::runFarm(options, cancel);
+    return upscale::cli::runFarm(options, context, cancel);
 }
 
 }  // namespace
@@ -163,13 +166,15 @@ TEST_F(FarmCli, TasksInAnyOrderTwiceOrKilledJoinToTheOneMachineResult) {
 TEST_F(FarmCli, OutOfMemoryIsWorthRetrying) {
     const auto farmDir = m_dir / "farm";
     upscale::core::CancelToken cancel;
+    auto faults = std::make_shared<upscale::test::Faults>();
+    upscale::engine::Context context({.networks = upscale::test::faultyNetworks(faults)});
     ASSERT_EQ(farmInProcess({"plan", (m_dir / "images").string(), "-o", (m_dir / "out").string(),
                              "--farm-dir", farmDir.string(), "-s", "2"},
-                            cancel),
+                            context, cancel),
               0);
-    upscale::engine::faults::injectOutOfMemory(100);
-    const int code = farmInProcess({"run", farmDir.string(), "--task", "0"}, cancel);
-    upscale::engine::faults::clear();
+    faults->outOfMemory = 100;
+    const int code = farmInProcess({"run", farmDir.string(), "--task", "0"}, context, cancel);
+    faults->outOfMemory = 0;
     EXPECT_EQ(code, 75);
     const auto status = farm("status " + quoted(farmDir));
     EXPECT_NE(status.output.find("1 task(s): 0 done, 1 failed, 0 missing"), std::string::npos)
@@ -177,7 +182,7 @@ TEST_F(FarmCli, OutOfMemoryIsWorthRetrying) {
     EXPECT_NE(status.output.find("(out-of-memory)"), std::string::npos) << status.output;
     EXPECT_EQ(farm("status " + quoted(farmDir) + " --failed").output, "0\n");
     // Run again once the memory is there: done, and the failure is forgotten.
-    EXPECT_EQ(farmInProcess({"run", farmDir.string(), "--task", "0"}, cancel), 0);
+    EXPECT_EQ(farmInProcess({"run", farmDir.string(), "--task", "0"}, context, cancel), 0);
     EXPECT_EQ(farm("status " + quoted(farmDir) + " --failed").output, "\n");
 }
 

@@ -48,11 +48,15 @@ inline models::ModelRef modelRef(const std::string& idOrPath) {
     return *ref;
 }
 
+/// An upscaler on the CPU (or the first GPU), as a job of its own on `context`, or on a fresh
+/// context when none is given.
 inline std::unique_ptr<engine::Upscaler> make(const models::ModelRef& ref, core::EngineSettings s,
-                                              bool cuda = false) {
+                                              bool cuda = false,
+                                              engine::Context* context = nullptr) {
     s.device =
         core::DeviceSpec{cuda ? core::DeviceSpec::Kind::Cuda : core::DeviceSpec::Kind::Cpu, 0};
-    auto up = engine::Upscaler::create(ref, s, std::make_shared<engine::ModelCache>());
+    engine::Context fresh;
+    auto up = engine::Upscaler::create(context != nullptr ? *context : fresh, ref, s);
     EXPECT_TRUE(up.has_value()) << up.error().message;
     return up ? std::move(*up) : nullptr;
 }
@@ -60,7 +64,8 @@ inline std::unique_ptr<engine::Upscaler> make(const models::ModelRef& ref, core:
 inline bool haveCuda() {
     core::EngineSettings s;
     s.device = core::DeviceSpec{core::DeviceSpec::Kind::Cuda, 0};
-    return engine::Upscaler::create(modelRef("realesr-animevideov3"), s).has_value();
+    engine::Context context;
+    return engine::Upscaler::create(context, modelRef("realesr-animevideov3"), s).has_value();
 }
 
 /// A copy of the bundled model, converted to `dtype`, with the first convolution's weights

@@ -23,11 +23,12 @@ models::ModelRef bundledModel(const std::string& id) {
 }
 
 std::unique_ptr<engine::Upscaler> makeUpscaler(core::EngineSettings settings,
-                                               std::shared_ptr<engine::ModelCache> cache = nullptr,
+                                               engine::Context* context = nullptr,
                                                const std::string& id = "realesr-animevideov3") {
     settings.device = core::DeviceSpec{core::DeviceSpec::Kind::Cpu, 0};
-    auto up = engine::Upscaler::create(bundledModel(id), settings,
-                                       cache ? cache : std::make_shared<engine::ModelCache>());
+    engine::Context fresh;
+    auto up =
+        engine::Upscaler::create(context != nullptr ? *context : fresh, bundledModel(id), settings);
     EXPECT_TRUE(up.has_value()) << up.error().message;
     return std::move(*up);
 }
@@ -42,7 +43,7 @@ TEST(Upscaler, NativeScaleGivesFourTimesTheSize) {
     EXPECT_EQ(out->width(), 37 * 4);
     EXPECT_EQ(out->height(), 29 * 4);
     EXPECT_EQ(out->channels(), 3);
-    EXPECT_EQ(up->info().precision, "FP32");
+    EXPECT_EQ(up->info().precision, engine::ResolvedPrecision::FP32);
     EXPECT_EQ(up->info().spec.scale, 4);
 }
 
@@ -124,11 +125,11 @@ TEST(Upscaler, CancelledTokenStopsWithCancelled) {
 
 TEST(ModelCache, LogsLoadThenReuseAndKeysByModel) {
     LogCapture log;
-    auto cache = std::make_shared<engine::ModelCache>();
-    makeUpscaler({.precision = core::Precision::FP32}, cache);
-    makeUpscaler({.precision = core::Precision::FP32}, cache);
-    makeUpscaler({.precision = core::Precision::FP32}, cache, "realesr-general-x4v3");
-    const auto stats = cache->stats();
+    engine::Context context;
+    makeUpscaler({.precision = core::Precision::FP32}, &context);
+    makeUpscaler({.precision = core::Precision::FP32}, &context);
+    makeUpscaler({.precision = core::Precision::FP32}, &context, "realesr-general-x4v3");
+    const auto stats = context.models().stats();
     EXPECT_EQ(stats.loads, 2);
     EXPECT_EQ(stats.hits, 1);
     const std::string text = log.text();
@@ -140,27 +141,28 @@ TEST(ModelCache, LogsLoadThenReuseAndKeysByModel) {
 }
 
 TEST(ModelCache, FP16OnTheCpuFallsBackToFP32AndSharesTheFP32Entry) {
-    auto cache = std::make_shared<engine::ModelCache>();
-    auto a = makeUpscaler({.precision = core::Precision::FP16}, cache);
-    auto b = makeUpscaler({.precision = core::Precision::FP32}, cache);
-    EXPECT_EQ(a->info().precision, "FP32");
-    EXPECT_EQ(cache->stats().loads, 1);
-    EXPECT_EQ(cache->stats().hits, 1);
+    engine::Context context;
+    auto a = makeUpscaler({.precision = core::Precision::FP16}, &context);
+    auto b = makeUpscaler({.precision = core::Precision::FP32}, &context);
+    EXPECT_EQ(a->info().precision, engine::ResolvedPrecision::FP32);
+    EXPECT_EQ(context.models().stats().loads, 1);
+    EXPECT_EQ(context.models().stats().hits, 1);
 }
 
 TEST(ModelCache, EvictsLeastRecentlyUsedPastTheBudget) {
-    auto cache = std::make_shared<engine::ModelCache>(/*budgetBytes=*/1);
-    makeUpscaler({}, cache);
-    makeUpscaler({}, cache, "realesr-general-x4v3");
-    EXPECT_EQ(cache->stats().entries, 1);
-    makeUpscaler({}, cache);  // evicted before, so loaded again
-    EXPECT_EQ(cache->stats().loads, 3);
+    engine::Context context({.modelBudgetBytes = 1});
+    makeUpscaler({}, &context);
+    makeUpscaler({}, &context, "realesr-general-x4v3");
+    EXPECT_EQ(context.models().stats().entries, 1);
+    makeUpscaler({}, &context);  // evicted before, so loaded again
+    EXPECT_EQ(context.models().stats().loads, 3);
 }
 
 TEST(Upscaler, RejectsAMissingGpu) {
     core::EngineSettings settings;
     settings.device = core::DeviceSpec{core::DeviceSpec::Kind::Cuda, 7};
-    auto up = engine::Upscaler::create(bundledModel("realesr-animevideov3"), settings);
+    engine::Context context;
+    auto up = engine::Upscaler::create(context, bundledModel("realesr-animevideov3"), settings);
     if (up.has_value()) {
         GTEST_SKIP() << "this machine has a GPU cuda:7";
     }
@@ -174,7 +176,8 @@ TEST(ModelCache, RefusesABundledModelWhoseChecksumDoesNotMatchTheManifest) {
     ref.entry->sha256 = std::string(64, '0');
     core::EngineSettings settings;
     settings.device = core::DeviceSpec{core::DeviceSpec::Kind::Cpu, 0};
-    auto up = engine::Upscaler::create(ref, settings, std::make_shared<engine::ModelCache>());
+    engine::Context context;
+    auto up = engine::Upscaler::create(context, ref, settings);
     ASSERT_FALSE(up.has_value());
     EXPECT_EQ(up.error().code, core::ErrorCode::CorruptFile);
     EXPECT_NE(up.error().message.find("realesr-animevideov3.safetensors"), std::string::npos);
@@ -198,21 +201,21 @@ TEST(ModelCache, SwitchingPrecisionLoadsLoadsThenReuses) {
     ASSERT_TRUE(ref.has_value()) << ref.error().message;
 
     LogCapture log;
-    auto cache = std::make_shared<engine::ModelCache>();
+    engine::Context context;
     auto make = [&](core::Precision p) {
         core::EngineSettings s{.precision = p};
         s.device = core::DeviceSpec{core::DeviceSpec::Kind::Cpu, 0};
-        auto up = engine::Upscaler::create(*ref, s, cache);
+        auto up = engine::Upscaler::create(context, *ref, s);
         EXPECT_TRUE(up.has_value()) << up.error().message;
         return std::move(*up);
     };
     auto fp32 = make(core::Precision::FP32);
     auto native = make(core::Precision::None);
     auto again = make(core::Precision::FP32);
-    EXPECT_EQ(fp32->info().precision, "FP32");
-    EXPECT_EQ(native->info().precision, "BF16");
-    EXPECT_EQ(cache->stats().loads, 2);
-    EXPECT_EQ(cache->stats().hits, 1);
+    EXPECT_EQ(fp32->info().precision, engine::ResolvedPrecision::FP32);
+    EXPECT_EQ(native->info().precision, engine::ResolvedPrecision::BF16);
+    EXPECT_EQ(context.models().stats().loads, 2);
+    EXPECT_EQ(context.models().stats().hits, 1);
     const std::string text = log.text();
     const auto first = text.find("anime-bf16 loaded on CPU (FP32) - 4x");
     const auto second = text.find("anime-bf16 loaded on CPU (BF16) - 4x");

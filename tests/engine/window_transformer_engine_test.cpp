@@ -79,14 +79,16 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, TiledTransformer,
 
 TEST(TransformerPrecision, Fp16RunsInFp32OnTheCpuWithOneLineNamingTheArchitecture) {
     LogCapture log;
-    auto cache = std::make_shared<engine::ModelCache>();
+    engine::Context context;
+    // Two engine instances of one job: the line is given once.
+    const engine::JobState job(context);
     const auto ref = test::modelRef(fixture("hat-x4.pth"));
     core::EngineSettings settings{.precision = core::Precision::FP16};
     settings.device = core::DeviceSpec{core::DeviceSpec::Kind::Cpu, 0};
     for (int i = 0; i < 2; ++i) {
-        auto up = engine::Upscaler::create(ref, settings, cache);
+        auto up = engine::Upscaler::create(job, ref, settings);
         ASSERT_TRUE(up) << up.error().message;
-        EXPECT_EQ((*up)->info().precision, "FP32");
+        EXPECT_EQ((*up)->info().precision, engine::ResolvedPrecision::FP32);
         auto out = (*up)->upscale(test::patternImage(20, 18), 0.0, noCancel);
         ASSERT_TRUE(out) << out.error().message;
         EXPECT_EQ(out->width(), 80);
@@ -107,6 +109,6 @@ TEST(TransformerPrecision, Fp32IsKeptWithoutANote) {
     auto up = test::make(test::modelRef(fixture("swinir-light-x4.pth")),
                          {.precision = core::Precision::FP32});
     ASSERT_NE(up, nullptr);
-    EXPECT_EQ(up->info().precision, "FP32");
+    EXPECT_EQ(up->info().precision, engine::ResolvedPrecision::FP32);
     EXPECT_EQ(log.text().find("not FP16-safe"), std::string::npos) << log.text();
 }

@@ -39,7 +39,8 @@ TEST_P(Golden, MatchesThePeerImplementation) {
     ASSERT_TRUE(ref.has_value()) << ref.error().message;
     core::EngineSettings settings;
     settings.device = core::DeviceSpec{core::DeviceSpec::Kind::Cpu, 0};
-    auto up = engine::Upscaler::create(*ref, settings);
+    engine::Context context;
+    auto up = engine::Upscaler::create(context, *ref, settings);
     ASSERT_TRUE(up.has_value()) << up.error().message;
     core::CancelToken cancel;
     auto out = (*up)->upscale(*input, 4.0, cancel);

@@ -36,7 +36,9 @@ protected:
 
     std::vector<core::Event> run(const pipeline::JobSettings& s) {
         std::vector<core::Event> events;
-        pipeline::JobRunner runner(s, [&events](const core::Event& e) { events.push_back(e); });
+        engine::Context context;
+        pipeline::JobRunner runner(context, s,
+                                   [&events](const core::Event& e) { events.push_back(e); });
         core::CancelToken cancel;
         auto summary = runner.run(cancel);
         EXPECT_TRUE(summary.has_value()) << summary.error().message;
@@ -156,7 +158,8 @@ TEST_F(JobRunnerTest, UnknownModelStopsTheJobWithTheAvailableIds) {
     auto s = settings();
     s.inputs = {sample("z.png")};
     s.model = "no-such-model";
-    pipeline::JobRunner runner(s, [](const core::Event&) {});
+    engine::Context context;
+    pipeline::JobRunner runner(context, s, [](const core::Event&) {});
     core::CancelToken cancel;
     auto summary = runner.run(cancel);
     ASSERT_FALSE(summary.has_value());

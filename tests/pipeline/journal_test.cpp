@@ -1,11 +1,13 @@
 // The journals --resume relies on: records survive a reopen, a line cut short by a crash is not
-// taken for a record, and a rewrite replaces the whole file at once.
+// taken for a record, and a rewrite replaces the whole file at once; and the fingerprint they
+// hold, which must not change for the same settings, or interrupted jobs would not resume.
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "pipeline/journal.hpp"
+#include "pipeline/resume.hpp"
 
 namespace fs = std::filesystem;
 using upscale::pipeline::Journal;
@@ -86,4 +88,40 @@ TEST(Journal, AnUnwritableJournalSaysWhichFile) {
               std::string::npos)
         << appended.error().message;
     EXPECT_EQ(appended.error().remedy, upscale::core::Remedy::Resume);
+}
+
+TEST(ResumeFingerprint, TheSameSettingsGiveTheSameBytesAsEver) {
+    upscale::pipeline::JobSettings settings;
+    settings.engine.tile = 256;
+    settings.engine.overlap = 16;
+    settings.format = "png";
+    settings.writeOptions.jpegQuality = 90;
+    settings.writeOptions.webpQuality = 80;
+    settings.writeOptions.pngCompression = 6;
+    settings.video.codec = "h265";
+    settings.video.crf = 20;
+    settings.video.preset = "slow";
+    settings.video.pixelFormat = "yuv420p10le";
+    settings.video.audio = true;
+    settings.video.otherStreams = false;
+    settings.segmentSeconds = 5.0;
+    using upscale::engine::ResolvedPrecision;
+    const struct {
+        ResolvedPrecision precision;
+        const char* name;
+        const char* hash;  // sha256 of the text, its first 16 hex digits
+    } cases[] = {{ResolvedPrecision::FP16, "FP16", "870c9662cb51621b"},
+                 {ResolvedPrecision::BF16, "BF16", "8fb0a240873b825a"},
+                 {ResolvedPrecision::FP32, "FP32", "9e28c86cf905b7f9"}};
+    for (const auto& c : cases) {
+        const std::string text =
+            R"({"audio":true,"codec":"h265","crf":20,"format":"png","jpeg":90,"model":"a1b2c3",)"
+            R"("other_streams":false,"overlap":16,"pix_fmt":"yuv420p10le","png":6,"precision":")" +
+            std::string(c.name) +
+            R"(","preset":"slow","scale":2.5,"segment_seconds":5.0,"tile":256,"webp":80})";
+        EXPECT_EQ(upscale::pipeline::resultFingerprintText(settings, "a1b2c3", c.precision, 2.5),
+                  text);
+        EXPECT_EQ(upscale::pipeline::resultFingerprint(settings, "a1b2c3", c.precision, 2.5),
+                  c.hash);
+    }
 }

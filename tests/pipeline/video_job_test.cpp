@@ -77,7 +77,8 @@ protected:
         auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
         auto subscription = core::subscribeToLog(sink);
         core::CancelToken cancel;
-        pipeline::JobRunner runner(s, [&](const core::Event& e) {
+        engine::Context context;
+        pipeline::JobRunner runner(context, s, [&](const core::Event& e) {
             out.events.push_back(e);
             if (e.kind == core::EventKind::Batch && onBatch) {
                 onBatch(e);

@@ -1,7 +1,9 @@
 #pragma once
 // The job controller runs one pipeline job at a time on a worker thread it owns, so the window
 // never blocks. Everything it reports travels as values through queued signals; Cancel goes
-// straight to the job's atomic cancel token.
+// straight to the job's atomic cancel token. The controller owns the window's engine context:
+// the models loaded and devices set up stay for the next job, whose engine state (its warnings)
+// is its own.
 //
 // Thread contract: create, start, cancel and destroy on the GUI thread. Signals are delivered on
 // the thread the controller lives in (the GUI thread).
@@ -12,6 +14,7 @@
 
 #include "upscale/core/cancel.hpp"
 #include "upscale/core/events.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/pipeline/job.hpp"
 
 namespace upscale::app {
@@ -47,6 +50,7 @@ signals:
 private:
     void onWorkerDone(bool cancelled);
 
+    engine::Context m_context;  ///< outlives the thread, which runs the jobs on it
     QThread m_thread;
     core::CancelToken m_cancel;
     bool m_running = false;

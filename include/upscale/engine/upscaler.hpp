@@ -3,18 +3,19 @@
 // core::Images and returns core::Images, so no LibTorch type crosses into the pipeline.
 //
 // Thread contract: one Upscaler may be called from one thread at a time; several Upscalers may
-// run at once and share models through the ModelCache.
+// run at once and share models through their engine Context's model cache.
 
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "upscale/core/cancel.hpp"
 #include "upscale/core/error.hpp"
 #include "upscale/core/image.hpp"
 #include "upscale/core/settings.hpp"
-#include "upscale/engine/model_cache.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/models/architecture.hpp"
 #include "upscale/models/manifest.hpp"
 
@@ -31,21 +32,33 @@ struct StageTimes {
     int batches = 0;        ///< forward passes
 };
 
+/// The precision a network runs in, as resolved for its device.
+enum class ResolvedPrecision { FP16, BF16, FP32 };
+
+/// "FP16", "BF16" or "FP32": how logs, front ends and the resume journals name it.
+[[nodiscard]] std::string_view precisionName(ResolvedPrecision precision);
+
 struct UpscalerInfo {
     std::string modelName;
-    std::string device;     ///< "CPU", "cuda:0"
-    std::string precision;  ///< as resolved for the device: "FP16", "BF16" or "FP32"
+    std::string device;  ///< "CPU", "cuda:0"
+    ResolvedPrecision precision = ResolvedPrecision::FP32;
     models::ArchSpec spec;
     std::string modelIdentity;  ///< content hash of the model file(s), as the cache keys it
 };
 
 class Upscaler {
 public:
-    /// Resolves the device and precision and gets the model from the cache (loading it when
-    /// needed). Errors: an invalid setting, a missing GPU, a model that fails to load.
+    /// Resolves the device and precision, sets the device up (the first time the job's
+    /// context uses it) and gets the model from the context's cache (loading it when needed).
+    /// `copy` numbers the engine instances of one job on one device: each copy has a network of
+    /// its own. Errors: an invalid setting, a missing GPU, a model that fails to load; no
+    /// exception escapes.
     [[nodiscard]] static core::Result<std::unique_ptr<Upscaler>> create(
-        const models::ModelRef& model, const core::EngineSettings& settings,
-        std::shared_ptr<ModelCache> cache = ModelCache::shared());
+        const JobState& job, const models::ModelRef& model, const core::EngineSettings& settings,
+        int copy = 0);
+    /// The same, as a job of its own on `context`.
+    [[nodiscard]] static core::Result<std::unique_ptr<Upscaler>> create(
+        Context& context, const models::ModelRef& model, const core::EngineSettings& settings);
 
     ~Upscaler();
     Upscaler(const Upscaler&) = delete;
@@ -68,7 +81,7 @@ public:
     /// Upscales frames of one shape and channel count together, batching their tiles.
     /// On a device out-of-memory error the tile size is halved (down to 32 pixels) and the call
     /// starts again, with a warning; the smaller tile is kept for later calls. A batch whose
-    /// FP16/BF16 output holds NaN or Inf is redone in FP32, with one warning per model.
+    /// FP16/BF16 output holds NaN or Inf is redone in FP32, with one warning per model and job.
     [[nodiscard]] core::Result<std::vector<core::Image>> upscaleFrames(
         std::span<const core::Image> frames, double outScale, const core::CancelToken& cancel);
 
@@ -79,14 +92,8 @@ public:
     /// The tile size in use after out-of-memory recovery; 0 while the configured one holds.
     [[nodiscard]] int reducedTile() const;
 
-    /// Seconds of the bare forward pass of the network on these frames (RGB, one batch), with
-    /// the input already on the device as floats: the floor that the engine's own work is
-    /// measured against.
-    [[nodiscard]] double timeBareForward(std::span<const core::Image> frames);
-
-    struct Impl;
-
 private:
+    struct Impl;
     explicit Upscaler(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

@@ -18,6 +18,7 @@
 
 #include "upscale/core/cancel.hpp"
 #include "upscale/core/events.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/pipeline/job.hpp"
 
 namespace upscale::pipeline::farm {
@@ -63,7 +64,8 @@ struct Plan {
 /// outputs, decodes each video once for its frame times to cut it into segments, and groups
 /// images `imagesPerTask` to a task. Errors: those of the settings, the model and the inputs;
 /// InvalidArgument for an output that exists (unless overwriting) or frames written as images.
-[[nodiscard]] core::Result<Plan> makePlan(const JobSettings& settings, int imagesPerTask);
+[[nodiscard]] core::Result<Plan> makePlan(engine::Context& context, const JobSettings& settings,
+                                          int imagesPerTask);
 
 /// Writes plan.json into `dir` (created). A folder that holds another job's plan is refused
 /// (InvalidArgument); the same plan again changes nothing.
@@ -88,9 +90,11 @@ struct TaskStatus {
 /// Runs task `index`: its images or its segment are written under `dir`/work, checked, and the
 /// folder renamed into `dir`/tasks. A task already done and intact is skipped (returns false);
 /// a second copy running at the same time cannot corrupt the first. A failure is recorded for
-/// taskStates() and returned with its error code (OutOfMemory, DiskFull, Cancelled...).
-[[nodiscard]] core::Result<bool> runTask(const std::filesystem::path& dir, const Plan& plan,
-                                         int index, const core::CancelToken& cancel,
+/// taskStates() and returned with its error code (OutOfMemory, DiskFull, Cancelled...). The task
+/// is a job on the engine `context`.
+[[nodiscard]] core::Result<bool> runTask(engine::Context& context, const std::filesystem::path& dir,
+                                         const Plan& plan, int index,
+                                         const core::CancelToken& cancel,
                                          const core::EventCallback& onEvent);
 
 struct JoinSummary {

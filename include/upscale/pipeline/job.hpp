@@ -12,6 +12,7 @@
 #include "upscale/core/cancel.hpp"
 #include "upscale/core/events.hpp"
 #include "upscale/core/settings.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video_writer.hpp"
 
@@ -106,8 +107,9 @@ struct JobSummary {
 
 class JobRunner {
 public:
-    /// `onEvent` is called on the thread that calls run(), in order.
-    JobRunner(JobSettings settings, core::EventCallback onEvent);
+    /// `onEvent` is called on the thread that calls run(), in order. The job runs on the front
+    /// end's engine `context` (its models and devices), with engine state of its own.
+    JobRunner(engine::Context& context, JobSettings settings, core::EventCallback onEvent);
 
     /// Runs the whole job. An error means the job could not start (bad settings, a model that
     /// cannot be found or loaded) or stopped on an exception (one thrown by `onEvent`, or a bug):
@@ -121,6 +123,7 @@ public:
 private:
     [[nodiscard]] core::Result<JobSummary> runUnguarded(const core::CancelToken& cancel);
 
+    engine::Context& m_context;
     JobSettings m_settings;
     std::optional<std::vector<JobItem>> m_items;
     core::EventCallback m_onEvent;

@@ -1,8 +1,10 @@
 #pragma once
-// W engine workers on W threads for each device. Each worker owns an Upscaler, and so its own
-// device stream; the workers of a device share one network through the model cache. Batches go to whichever worker is free;
-// every batch is processed whole by one worker, in a fixed tile order, so the result does not
-// depend on the worker count. Callers keep the futures in submission order to write in order.
+// W engine workers on W threads for each device: one job's engine. Each worker owns an
+// Upscaler, and so its own device stream; the workers of a device share one network through the
+// engine context's model cache, and the whole pool one engine JobState (its warnings). Batches
+// go to whichever worker is free; every batch is processed whole by one worker, in a fixed tile
+// order, so the result does not depend on the worker count. Callers keep the futures in
+// submission order to write in order.
 
 #include <future>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "upscale/core/cancel.hpp"
 #include "upscale/core/image.hpp"
 #include "upscale/core/settings.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/engine/upscaler.hpp"
 #include "upscale/models/manifest.hpp"
 
@@ -21,14 +24,16 @@ class WorkerPool {
 public:
     using BatchResult = core::Result<std::vector<core::Image>>;
 
-    /// Creates settings.workers Upscalers (loading the model once) and starts their threads.
-    /// With several `devices`, each one gets settings.workers Upscalers and a model copy of its
-    /// own (two entries for the CPU are two engine instances); a batch goes to whichever worker
-    /// is free on any device, so a faster device takes more. The CPU's cores are shared out
-    /// between all the workers on it. Empty `devices`: settings.device alone.
+    /// Creates settings.workers Upscalers on `context` (loading the model once) and starts their
+    /// threads. With several `devices`, each one gets settings.workers Upscalers and a model
+    /// copy of its own (two entries for the CPU are two engine instances); a batch goes to
+    /// whichever worker is free on any device, so a faster device takes more. The CPU's cores
+    /// are shared out between all the workers on it. Empty `devices`: settings.device alone.
+    /// The context must outlive the pool's use of it only as a handle: the pool keeps what it
+    /// needs of it alive.
     [[nodiscard]] static core::Result<std::unique_ptr<WorkerPool>> create(
-        const models::ModelRef& model, const core::EngineSettings& settings,
-        const std::vector<core::DeviceSpec>& devices = {});
+        engine::Context& context, const models::ModelRef& model,
+        const core::EngineSettings& settings, const std::vector<core::DeviceSpec>& devices = {});
 
     /// Finishes the batches already queued, then joins the threads.
     ~WorkerPool();
@@ -42,13 +47,13 @@ public:
     [[nodiscard]] std::pair<int, int> outputSize(int width, int height, double outScale) const;
 
     /// Queues frames of one shape to be upscaled together; thread-safe. The cancel token must
-    /// outlive the batch. A cancelled batch resolves to ErrorCode::Cancelled.
+    /// outlive the batch. A cancelled batch resolves to ErrorCode::Cancelled; an exception in
+    /// the worker resolves it to ErrorCode::Internal, and the worker goes on with the next.
     [[nodiscard]] std::future<BatchResult> submit(std::vector<core::Image> frames, double outScale,
                                                   const core::CancelToken& cancel);
 
-    struct Impl;
-
 private:
+    struct Impl;
     explicit WorkerPool(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
