@@ -14,7 +14,7 @@
 #include "upscale/media/video.hpp"
 #include "upscale/pipeline/farm.hpp"
 #include "resume.hpp"
-#include "video_item.hpp"
+#include "item_runner.hpp"
 
 namespace upscale::pipeline::farm {
 namespace fs = std::filesystem;
