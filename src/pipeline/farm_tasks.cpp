@@ -266,8 +266,8 @@ core::Result<bool> runTask(const fs::path& dir, const Plan& plan, int index,
     }
     std::optional<core::Error> failure;
     JobRunner runner(settings, [&](const core::Event& ev) {
-        if (ev.kind == core::EventKind::ItemFailed && ev.error && !failure) {
-            failure = *ev.error;
+        if (const auto* failed = std::get_if<core::ItemFailed>(&ev); failed && !failure) {
+            failure = failed->error;
         }
         onEvent(ev);
     });

@@ -10,7 +10,7 @@ namespace {
 
 /// Writes an upscaled image and reports its one batch and its end.
 void writeImageResult(const ItemContext& context, const JobItem& item, ItemScope& scope,
-                      WorkerPool::BatchResult result) {
+                      int inputWidth, int inputHeight, WorkerPool::BatchResult result) {
     if (!result) {
         if (result.error().code == core::ErrorCode::Cancelled) {
             scope.failed(core::Error{
@@ -29,20 +29,24 @@ void writeImageResult(const ItemContext& context, const JobItem& item, ItemScope
     }
     recordFinished(context, item);
     const double seconds = scope.seconds();
-    core::Event batch = scope.identity();
+    core::Batch batch{scope.identity()};
     batch.batchIndex = 1;
     batch.framesInBatch = 1;
     batch.framesDone = 1;
+    batch.framesTotal = 1;
+    batch.inputWidth = inputWidth;
+    batch.inputHeight = inputHeight;
     batch.outputWidth = image.width();
     batch.outputHeight = image.height();
     batch.framesPerSecond = seconds > 0 ? 1.0 / seconds : 0.0;
     batch.etaSeconds = 0.0;
     batch.seconds = seconds;
     core::logger("pipeline")
-        ->info("Batch 1: 1 frame upscaled and saved: {} ({}x{} -> {}x{}, {:.2f} s)", batch.output,
-               batch.inputWidth, batch.inputHeight, image.width(), image.height(), seconds);
+        ->info("Batch 1: 1 frame upscaled and saved: {} ({}x{} -> {}x{}, {:.2f} s)",
+               scope.identity().output, inputWidth, inputHeight, image.width(), image.height(),
+               seconds);
     scope.batch(batch);
-    scope.finished(batch);
+    scope.finished(core::ItemFinished{batch, batch});
 }
 
 class ImageRunner final : public ItemRunner {
@@ -54,8 +58,8 @@ public:
             scope->failed(image.error());
             return;
         }
-        scope->identity().inputWidth = image->width();
-        scope->identity().inputHeight = image->height();
+        const int width = image->width();
+        const int height = image->height();
         if (auto ok = checkOutput(item.output, context.settings.overwrite); !ok) {
             scope->failed(ok.error());
             return;
@@ -64,8 +68,9 @@ public:
         frames.push_back(std::move(*image));
         auto submitted = context.writer.submit(
             std::move(frames),
-            [&context, item, scope](WorkerPool::BatchResult result) -> core::Result<void> {
-                writeImageResult(context, item, *scope, std::move(result));
+            [&context, item, scope, width,
+             height](WorkerPool::BatchResult result) -> core::Result<void> {
+                writeImageResult(context, item, *scope, width, height, std::move(result));
                 return {};
             });
         if (!submitted) {

@@ -12,29 +12,21 @@ JobLedger::JobLedger(const core::EventCallback& onEvent, const core::CancelToken
                      std::size_t itemCount)
     : m_onEvent(onEvent), m_cancel(cancel), m_itemCount(itemCount) {}
 
-core::Event JobLedger::itemEvent(std::size_t index, const JobItem& item) const {
-    core::Event ev;
-    ev.input = item.input.string();
-    ev.output = item.output.string();
-    ev.itemIndex = static_cast<int>(index);
-    ev.itemCount = static_cast<int>(m_itemCount);
-    ev.framesTotal = 1;
-    return ev;
+core::ItemIdentity JobLedger::identity(std::size_t index, const JobItem& item) const {
+    return {item.input.string(), item.output.string(), static_cast<int>(index),
+            static_cast<int>(m_itemCount)};
 }
 
 std::shared_ptr<ItemScope> JobLedger::start(std::size_t index, const JobItem& item) {
-    core::Event started = itemEvent(index, item);
-    started.kind = core::EventKind::ItemStarted;
-    m_onEvent(started);
-    return std::make_shared<ItemScope>(*this, itemEvent(index, item));
+    m_onEvent(core::ItemStarted{identity(index, item)});
+    return std::make_shared<ItemScope>(*this, identity(index, item));
 }
 
 void JobLedger::notStarted(std::size_t index, const JobItem& item, const core::Error& error) {
-    core::Event ev = itemEvent(index, item);
-    ev.kind = core::EventKind::ItemFailed;
-    ev.error = error;
-    ++(error.code == core::ErrorCode::Cancelled ? m_summary.cancelled : m_summary.failed);
-    m_onEvent(ev);
+    core::ItemFailed failed{identity(index, item)};
+    failed.error = error;
+    ++(failed.cancelled() ? m_summary.cancelled : m_summary.failed);
+    m_onEvent(failed);
 }
 
 void JobLedger::stop(const core::Error& reason) {
@@ -45,17 +37,15 @@ void JobLedger::stop(const core::Error& reason) {
 
 void JobLedger::finishJob(double seconds) {
     m_summary.seconds = seconds;
-    core::Event done{.kind = core::EventKind::JobFinished};
-    done.itemCount = static_cast<int>(m_itemCount);
-    done.itemsSucceeded = m_summary.succeeded;
-    done.itemsFailed = m_summary.failed;
-    done.itemsSkipped = m_summary.skipped;
-    done.itemsCancelled = m_summary.cancelled;
-    done.seconds = seconds;
-    m_onEvent(done);
+    m_onEvent(core::JobFinished{.itemCount = static_cast<int>(m_itemCount),
+                                .itemsSucceeded = m_summary.succeeded,
+                                .itemsFailed = m_summary.failed,
+                                .itemsSkipped = m_summary.skipped,
+                                .itemsCancelled = m_summary.cancelled,
+                                .seconds = seconds});
 }
 
-ItemScope::ItemScope(JobLedger& ledger, core::Event identity)
+ItemScope::ItemScope(JobLedger& ledger, core::ItemIdentity identity)
     : m_ledger(ledger),
       m_identity(std::move(identity)),
       m_start(std::chrono::steady_clock::now()) {}
@@ -91,20 +81,18 @@ bool ItemScope::end() {
     return true;
 }
 
-void ItemScope::batch(core::Event event) {
+void ItemScope::batch(const core::Batch& event) {
     if (m_ended) {
         return;
     }
-    event.kind = core::EventKind::Batch;
     m_ledger.m_onEvent(event);
 }
 
-void ItemScope::finished(core::Event event) {
+void ItemScope::finished(const core::ItemFinished& event) {
     if (!end()) {
         return;
     }
     ++m_ledger.m_summary.succeeded;
-    event.kind = core::EventKind::ItemFinished;
     m_ledger.m_onEvent(event);
 }
 
@@ -116,11 +104,9 @@ void ItemScope::skipped(std::string_view reason) {
     ++m_ledger.m_summary.skipped;
     core::logger("pipeline")
         ->info("Skipped {}: {} {}.", m_identity.input, m_identity.output, reason);
-    core::Event ev = m_identity;
-    ev.kind = core::EventKind::ItemFinished;
-    ev.skipped = true;
-    ev.framesTotal = 0;
-    m_ledger.m_onEvent(ev);
+    core::ItemFinished skipped{m_identity};
+    skipped.skipped = true;
+    m_ledger.m_onEvent(skipped);
 }
 
 void ItemScope::failed(const core::Error& error) {
@@ -138,11 +124,10 @@ void ItemScope::failed(const core::Error& error) {
     } else {
         log->error("{}", error.message);
     }
-    core::Event ev = m_identity;
-    ev.kind = core::EventKind::ItemFailed;
-    ev.error = error;
-    ev.seconds = seconds();
-    m_ledger.m_onEvent(ev);
+    core::ItemFailed failed{m_identity};
+    failed.error = error;
+    failed.seconds = seconds();
+    m_ledger.m_onEvent(failed);
 }
 
 }  // namespace upscale::pipeline

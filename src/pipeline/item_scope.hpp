@@ -42,7 +42,7 @@ public:
 
 private:
     friend class ItemScope;
-    [[nodiscard]] core::Event itemEvent(std::size_t index, const JobItem& item) const;
+    [[nodiscard]] core::ItemIdentity identity(std::size_t index, const JobItem& item) const;
 
     const core::EventCallback& m_onEvent;
     const core::CancelToken& m_cancel;
@@ -57,20 +57,20 @@ private:
 /// otherwise.
 class ItemScope {
 public:
-    ItemScope(JobLedger& ledger, core::Event identity);
+    ItemScope(JobLedger& ledger, core::ItemIdentity identity);
     ~ItemScope();
     ItemScope(const ItemScope&) = delete;
     ItemScope& operator=(const ItemScope&) = delete;
 
-    /// The item's identity in its events (input, output, index, sizes); fields set here appear
-    /// in every later event of the item.
-    [[nodiscard]] core::Event& identity() { return m_identity; }
+    /// The item's identity in its events; a change (a numbered output name) appears in every
+    /// later event of the item.
+    [[nodiscard]] core::ItemIdentity& identity() { return m_identity; }
     [[nodiscard]] double seconds() const;
 
     /// Emits a Batch event of this item.
-    void batch(core::Event event);
+    void batch(const core::Batch& event);
     /// Emits ItemFinished: the output is written under its final name.
-    void finished(core::Event event);
+    void finished(const core::ItemFinished& event);
     /// Emits ItemFinished marked skipped: an earlier run or an existing output stands for it.
     void skipped(std::string_view reason);
     /// Emits ItemFailed; an error with code Cancelled counts the item as cancelled.
@@ -82,7 +82,7 @@ private:
     [[nodiscard]] bool end();
 
     JobLedger& m_ledger;
-    core::Event m_identity;
+    core::ItemIdentity m_identity;
     std::chrono::steady_clock::time_point m_start;
     bool m_ended = false;
 };

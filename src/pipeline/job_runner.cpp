@@ -139,9 +139,7 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
         resultFingerprint(m_settings, info.modelIdentity, info.precision, scale),
         m_settings.resume);
 
-    core::Event started{.kind = core::EventKind::JobStarted};
-    started.itemCount = static_cast<int>(items.size());
-    m_onEvent(started);
+    m_onEvent(core::JobStarted{static_cast<int>(items.size())});
     log->info("Upscaling {} item(s) with {} on {} ({}, {}x output, {} worker(s))", items.size(),
               info.modelName, (*pool)->deviceNames(), info.precision, scale, (*pool)->workers());
 

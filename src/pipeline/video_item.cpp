@@ -197,10 +197,10 @@ core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& setting
 class VideoItem {
 public:
     VideoItem(const JobItem& item, ItemScope& scope, const ItemContext& context)
-        : m_item(item), m_scope(scope), m_event(scope.identity()), m_context(context) {}
+        : m_item(item), m_scope(scope), m_event{scope.identity()}, m_context(context) {}
 
     /// The item's ItemFinished event, or why it failed or was cancelled.
-    core::Result<core::Event> run();
+    core::Result<core::ItemFinished> run();
 
 private:
     /// The reader thread: decodes the frames after the resume point, in batches of
@@ -210,11 +210,11 @@ private:
     core::Result<void> writeBatch(WorkerPool::BatchResult result,
                                   const std::vector<std::int64_t>& pts, std::int64_t firstIndex);
     /// Completes or keeps the output once every batch is written.
-    core::Result<core::Event> end(bool cancelled);
+    core::Result<core::ItemFinished> end(bool cancelled);
 
     const JobItem& m_item;
     ItemScope& m_scope;
-    core::Event m_event;  ///< the item's progress so far
+    core::Batch m_event;  ///< the item's progress so far: its last batch
     const ItemContext& m_context;
     Clock::time_point m_start = Clock::now();
     std::optional<FrameSink> m_sink;
@@ -284,8 +284,7 @@ core::Result<void> VideoItem::writeBatch(WorkerPool::BatchResult result,
         }
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
-    core::Event ev = m_event;
-    ev.kind = core::EventKind::Batch;
+    core::Batch ev = m_event;
     ev.batchIndex = m_event.batchIndex + 1;
     ev.framesInBatch = static_cast<int>(result->size());
     ev.framesDone = m_event.framesDone + ev.framesInBatch;
@@ -306,7 +305,7 @@ core::Result<void> VideoItem::writeBatch(WorkerPool::BatchResult result,
     return {};
 }
 
-core::Result<core::Event> VideoItem::run() {
+core::Result<core::ItemFinished> VideoItem::run() {
     auto log = core::logger("pipeline");
     auto opened = media::VideoReader::open(m_item.input, m_context.settings.readLimits);
     if (!opened) {
@@ -391,7 +390,7 @@ core::Result<core::Event> VideoItem::run() {
     return end(cancelled || m_context.cancel.cancelled());
 }
 
-core::Result<core::Event> VideoItem::end(bool cancelled) {
+core::Result<core::ItemFinished> VideoItem::end(bool cancelled) {
     if (cancelled) {
         if (m_event.framesDone == 0) {
             return fail(ErrorCode::Cancelled,
@@ -420,7 +419,6 @@ core::Result<core::Event> VideoItem::end(bool cancelled) {
     if (m_item.part) {
         m_event.output = written->string();
     }
-    m_event.kind = core::EventKind::ItemFinished;
     m_event.framesTotal = m_event.framesDone;
     m_event.seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
     m_event.framesPerSecond =
@@ -431,7 +429,7 @@ core::Result<core::Event> VideoItem::end(bool cancelled) {
     core::logger("pipeline")
         ->info("Saved {}: {} frames in {:.1f} s ({:.1f} fps)", m_event.output, m_event.framesDone,
                m_event.seconds, m_event.framesPerSecond);
-    return m_event;
+    return core::ItemFinished{m_event, m_event};
 }
 
 class VideoRunner final : public ItemRunner {

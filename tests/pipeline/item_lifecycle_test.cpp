@@ -21,39 +21,35 @@ struct Lifecycle {
     std::map<int, int> ends;         ///< item index -> end events (finished, failed, cancelled)
     std::map<int, std::string> how;  ///< item index -> "finished", "failed" or "cancelled"
     int finished = 0, failed = 0, cancelled = 0, jobFinished = 0;
-    core::Event last;  ///< JobFinished
+    core::JobFinished last;
     bool endWithoutStart = false;
 };
 
 Lifecycle lifecycle(const std::vector<core::Event>& events) {
     Lifecycle l;
-    for (const auto& e : events) {
-        const auto end = [&](const std::string& how) {
-            l.endWithoutStart = l.endWithoutStart || l.starts[e.itemIndex] == 0;
-            ++l.ends[e.itemIndex];
-            l.how[e.itemIndex] = how;
-        };
-        switch (e.kind) {
-            case core::EventKind::ItemStarted:
-                ++l.starts[e.itemIndex];
-                break;
-            case core::EventKind::ItemFinished:
-                ++l.finished;
-                end("finished");
-                break;
-            case core::EventKind::ItemFailed: {
-                const bool cancelled = e.error && e.error->code == core::ErrorCode::Cancelled;
-                ++(cancelled ? l.cancelled : l.failed);
-                end(cancelled ? "cancelled" : "failed");
-                break;
-            }
-            case core::EventKind::JobFinished:
-                ++l.jobFinished;
-                l.last = e;
-                break;
-            default:
-                break;
-        }
+    const auto end = [&l](const core::ItemIdentity& e, const std::string& how) {
+        l.endWithoutStart = l.endWithoutStart || l.starts[e.itemIndex] == 0;
+        ++l.ends[e.itemIndex];
+        l.how[e.itemIndex] = how;
+    };
+    for (const auto& event : events) {
+        std::visit(core::Overloaded{
+                       [&](const core::ItemStarted& e) { ++l.starts[e.itemIndex]; },
+                       [&](const core::ItemFinished& e) {
+                           ++l.finished;
+                           end(e, "finished");
+                       },
+                       [&](const core::ItemFailed& e) {
+                           ++(e.cancelled() ? l.cancelled : l.failed);
+                           end(e, e.cancelled() ? "cancelled" : "failed");
+                       },
+                       [&](const core::JobFinished& e) {
+                           ++l.jobFinished;
+                           l.last = e;
+                       },
+                       [](const auto&) {},
+                   },
+                   event);
     }
     return l;
 }
@@ -134,7 +130,8 @@ TEST_F(ItemLifecycle, AnImageCancelledWhileQueuedEndsCancelled) {
     const auto events = run(
         s,
         [](const core::Event& e, core::CancelToken& cancel) {
-            if (e.kind == core::EventKind::ItemStarted && e.itemIndex == 1) {
+            const auto* started = std::get_if<core::ItemStarted>(&e);
+            if (started != nullptr && started->itemIndex == 1) {
                 cancel.cancel();
             }
         },
@@ -161,7 +158,8 @@ TEST_F(ItemLifecycle, AVideoCancelledPartWayEndsCancelledOnce) {
     const auto events = run(
         s,
         [](const core::Event& e, core::CancelToken& cancel) {
-            if (e.kind == core::EventKind::Batch && e.itemIndex == 1 && e.batchIndex == 2) {
+            const auto* batch = std::get_if<core::Batch>(&e);
+            if (batch != nullptr && batch->itemIndex == 1 && batch->batchIndex == 2) {
                 cancel.cancel();
             }
         },
