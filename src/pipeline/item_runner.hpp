@@ -26,6 +26,9 @@ struct ItemContext {
     const JobSettings& settings;  ///< already validated
     WorkerPool& pool;
     double scale = 0.0;  ///< the effective output scale
+    /// Frames of a video decoded and submitted to the pool as one task (an image is one frame).
+    /// Not the engine's tiles per forward pass, though the one user setting gives both.
+    std::size_t framesPerSubmission = 1;
     const core::CancelToken& cancel;
     OutputJournals& journals;  ///< finished outputs, and the fingerprint of the job's results
     JobLedger& ledger;
@@ -49,10 +52,13 @@ public:
 [[nodiscard]] std::unique_ptr<ItemRunner> makeImageRunner();
 
 /// A video: the batches before it are written first; then a reader thread decodes ahead into a
-/// bounded queue, batches of frames go through context.writer, and each is written to the
-/// video as soon as it is done, with one Batch event each. On cancel the frames already written
-/// are kept in "<name>.partial.<ext>" and the item ends cancelled.
+/// bounded queue, groups of context.framesPerSubmission frames go through context.writer, and each
+/// is written to the video as soon as it is done, with one Batch event each. On cancel the frames
+/// already written are kept in "<name>.partial.<ext>" and the item ends cancelled.
 [[nodiscard]] std::unique_ptr<ItemRunner> makeVideoRunner();
+
+/// The frames per submission a job's settings ask for (see ItemContext).
+[[nodiscard]] std::size_t framesPerSubmission(const JobSettings& settings);
 
 /// Records a finished output for a resumed run; a journal that cannot be written (a full disk)
 /// stops the job like any other failed write.

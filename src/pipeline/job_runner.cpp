@@ -114,6 +114,10 @@ core::Result<void> JobSettings::validate() const {
     return engine.validate();
 }
 
+std::size_t framesPerSubmission(const JobSettings& settings) {
+    return static_cast<std::size_t>(settings.engine.batch);
+}
+
 JobRunner::JobRunner(JobSettings settings, core::EventCallback onEvent)
     : m_settings(std::move(settings)), m_onEvent(std::move(onEvent)) {}
 
@@ -147,7 +151,8 @@ core::Result<JobSummary> JobRunner::run(const core::CancelToken& cancel) {
     // Items in flight are written oldest first, so events and files come out in queue order
     // whatever the worker count.
     InFlightWriter writer(**pool, scale, cancel);
-    const ItemContext context{m_settings, **pool, scale, cancel, journals, ledger, writer};
+    const ItemContext context{m_settings, **pool,   scale,  framesPerSubmission(m_settings),
+                              cancel,     journals, ledger, writer};
     const auto imageRunner = makeImageRunner();
     const auto videoRunner = makeVideoRunner();
 

@@ -20,8 +20,8 @@ using Clock = std::chrono::steady_clock;
 using core::ErrorCode;
 using core::fail;
 
-/// Frames decoded together; they are upscaled as one engine batch.
-struct FrameBatch {
+/// Frames decoded together and submitted to the worker pool as one task.
+struct FrameGroup {
     std::vector<core::Image> images;
     std::vector<std::int64_t> pts;
     std::int64_t firstIndex = 0;
@@ -203,7 +203,7 @@ public:
     core::Result<core::ItemFinished> run();
 
 private:
-    /// The reader thread: decodes the frames after the resume point, in batches of
+    /// The reader thread: decodes the frames after the resume point, in groups of
     /// framesPerSubmission, into the bounded queue.
     void readAhead(media::VideoReader& reader);
     /// Writes one upscaled batch to the sink, in order, and reports it.
@@ -220,14 +220,13 @@ private:
     std::optional<FrameSink> m_sink;
     std::int64_t m_firstFrame = 0;
     std::int64_t m_endFrame = std::numeric_limits<std::int64_t>::max();
-    // The reader runs ahead by at most two batches: decoding overlaps upscaling, memory stays
+    // The reader runs ahead by at most two groups: decoding overlaps upscaling, memory stays
     // flat however long the video is.
-    BoundedQueue<FrameBatch> m_queue{2};
+    BoundedQueue<FrameGroup> m_queue{2};
     std::optional<core::Error> m_readError;
 };
 
 void VideoItem::readAhead(media::VideoReader& reader) {
-    const auto batchSize = static_cast<std::size_t>(m_context.settings.engine.batch);
     const core::CancelToken& cancel = m_context.cancel;
     for (std::int64_t i = 0; i < m_firstFrame && !cancel.cancelled(); ++i) {
         auto skipped = reader.skip();
@@ -239,7 +238,7 @@ void VideoItem::readAhead(media::VideoReader& reader) {
             return;
         }
     }
-    FrameBatch batch;
+    FrameGroup group;
     for (std::int64_t i = m_firstFrame; i < m_endFrame && !cancel.cancelled(); ++i) {
         auto frame = reader.read();
         if (!frame) {
@@ -249,20 +248,20 @@ void VideoItem::readAhead(media::VideoReader& reader) {
         if (!*frame) {
             break;
         }
-        if (batch.images.empty()) {
-            batch.firstIndex = (*frame)->index;
+        if (group.images.empty()) {
+            group.firstIndex = (*frame)->index;
         }
-        batch.images.push_back(std::move((*frame)->image));
-        batch.pts.push_back((*frame)->pts);
-        if (batch.images.size() == batchSize) {
-            if (!m_queue.push(std::move(batch))) {
+        group.images.push_back(std::move((*frame)->image));
+        group.pts.push_back((*frame)->pts);
+        if (group.images.size() == m_context.framesPerSubmission) {
+            if (!m_queue.push(std::move(group))) {
                 return;
             }
-            batch = {};
+            group = {};
         }
     }
-    if (!batch.images.empty()) {
-        m_queue.push(std::move(batch));
+    if (!group.images.empty()) {
+        m_queue.push(std::move(group));
     }
     m_queue.close();
 }
@@ -355,19 +354,19 @@ core::Result<core::ItemFinished> VideoItem::run() {
     // Declared after the thread so that it runs first on every way out: a closed queue
     // unblocks the reader, which the thread's destructor then joins.
     struct Closer {
-        BoundedQueue<FrameBatch>& queue;
+        BoundedQueue<FrameGroup>& queue;
         ~Closer() { queue.close(); }
     } closer{m_queue};
 
     InFlightWriter& writer = m_context.writer;
-    while (auto batch = m_queue.pop()) {
+    while (auto group = m_queue.pop()) {
         if (m_context.cancel.cancelled()) {
             break;
         }
         auto submitted =
-            writer.submit(std::move(batch->images),
-                          [this, pts = std::move(batch->pts),
-                           firstIndex = batch->firstIndex](WorkerPool::BatchResult result) {
+            writer.submit(std::move(group->images),
+                          [this, pts = std::move(group->pts),
+                           firstIndex = group->firstIndex](WorkerPool::BatchResult result) {
                               return writeBatch(std::move(result), pts, firstIndex);
                           });
         if (!submitted) {
