@@ -167,3 +167,19 @@ TEST_F(JobRunnerTest, UnknownModelStopsTheJobWithTheAvailableIds) {
     EXPECT_NE(summary.error().message.find("no-such-model"), std::string::npos);
     EXPECT_NE(summary.error().message.find("realesr-animevideov3"), std::string::npos);
 }
+
+TEST_F(JobRunnerTest, SettingsAreCheckedWhereTheJobComesInBeforeAnyModelIsLookedFor) {
+    auto s = settings();
+    s.inputs = {sample("a.png")};
+    s.model = "no-such-model";
+    s.engine.batch = 9;
+    std::vector<core::Event> events;
+    pipeline::JobRunner runner(s, [&events](const core::Event& e) { events.push_back(e); });
+    core::CancelToken cancel;
+    auto summary = runner.run(cancel);
+    ASSERT_FALSE(summary.has_value());
+    EXPECT_EQ(summary.error().code, core::ErrorCode::InvalidArgument);
+    EXPECT_EQ(summary.error().message, "Batch size 9 is out of range: use 1 to 8.");
+    EXPECT_TRUE(events.empty());
+    EXPECT_FALSE(fs::exists(m_dir / "a_x4.png"));
+}

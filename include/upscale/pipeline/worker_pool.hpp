@@ -25,7 +25,9 @@ public:
     /// With several `devices`, each one gets settings.workers Upscalers and a model copy of its
     /// own (two entries for the CPU are two engine instances); a batch goes to whichever worker
     /// is free on any device, so a faster device takes more. The CPU's cores are shared out
-    /// between all the workers on it. Empty `devices`: settings.device alone.
+    /// between all the workers on it. Empty `devices`: settings.device alone. `settings` must be
+    /// valid (EngineSettings::validate): they are checked once, where a job's settings come in
+    /// (JobRunner::run), not again here.
     [[nodiscard]] static core::Result<std::unique_ptr<WorkerPool>> create(
         const models::ModelRef& model, const core::EngineSettings& settings,
         const std::vector<core::DeviceSpec>& devices = {});
