@@ -112,56 +112,60 @@ bool MainWindow::runQueue(bool resume) {
 }
 
 void MainWindow::onEvent(const core::Event& event) {
-    const int item = event.itemIndex;
-    const int row = item >= 0 && item < m_jobRows.size() ? m_jobRows[item] : -1;
-    const QSize inputSize(event.inputWidth, event.inputHeight);
-    const QSize outputSize(event.outputWidth, event.outputHeight);
-    switch (event.kind) {
-        case core::EventKind::JobStarted:
-            showStatus(tr("Upscaling %n item(s)...", nullptr, event.itemCount));
-            break;
-        case core::EventKind::ItemStarted:
-            m_ui->queue->setStatus(row, QueueEntry::Status::Running);
-            break;
-        case core::EventKind::Batch:
-            m_ui->queue->setSizes(row, inputSize, outputSize, QString::fromStdString(event.output));
-            m_ui->queue->setFrames(row, event.framesDone, event.framesTotal);
-            m_progress.itemProgress(item, event.framesDone, event.framesTotal, event.framesInBatch,
-                                    m_jobClock.elapsed() / 1000.0);
-            updateProgress();
-            break;
-        case core::EventKind::ItemFinished:
-            m_progress.itemEnded(item);
-            m_ui->queue->setSizes(row, m_ui->queue->entries()[row].inputSize,
-                                  m_ui->queue->entries()[row].outputSize,
-                                  QString::fromStdString(event.output));
-            m_ui->queue->setStatus(row, event.skipped && !m_jobResumes ? QueueEntry::Status::Skipped
+    const auto rowOf = [this](const core::ItemIdentity& e) {
+        return e.itemIndex >= 0 && e.itemIndex < m_jobRows.size() ? m_jobRows[e.itemIndex] : -1;
+    };
+    std::visit(
+        core::Overloaded{
+            [&](const core::JobStarted& e) {
+                showStatus(tr("Upscaling %n item(s)...", nullptr, e.itemCount));
+            },
+            [&](const core::ItemStarted& e) {
+                m_ui->queue->setStatus(rowOf(e), QueueEntry::Status::Running);
+            },
+            [&](const core::Batch& e) {
+                const int row = rowOf(e);
+                m_ui->queue->setSizes(row, QSize(e.inputWidth, e.inputHeight),
+                                      QSize(e.outputWidth, e.outputHeight),
+                                      QString::fromStdString(e.output));
+                m_ui->queue->setFrames(row, e.framesDone, e.framesTotal);
+                m_progress.itemProgress(e.itemIndex, e.framesDone, e.framesTotal, e.framesInBatch,
+                                        m_jobClock.elapsed() / 1000.0);
+                updateProgress();
+            },
+            [&](const core::ItemFinished& e) {
+                const int row = rowOf(e);
+                m_progress.itemEnded(e.itemIndex);
+                m_ui->queue->setSizes(row, m_ui->queue->entries()[row].inputSize,
+                                      m_ui->queue->entries()[row].outputSize,
+                                      QString::fromStdString(e.output));
+                m_ui->queue->setStatus(row, e.skipped && !m_jobResumes ? QueueEntry::Status::Skipped
                                                                        : QueueEntry::Status::Done);
-            updateProgress();
-            followResult(row);
-            break;
-        case core::EventKind::ItemFailed: {
-            m_progress.itemEnded(item);
-            const core::Error error = event.error.value_or(core::Error{});
-            if (error.code == core::ErrorCode::Cancelled) {
-                m_ui->queue->setStatus(row, QueueEntry::Status::Cancelled);
-            } else {
-                m_ui->queue->setStatus(
-                    row, QueueEntry::Status::Failed,
-                    describeError(error, QString::fromStdString(event.input)).full());
-            }
-            updateProgress();
-            break;
-        }
-        case core::EventKind::JobFinished:
-            showStatus(tr("Finished in %1 s: %2 done, %3 skipped, %4 failed, %5 cancelled.")
-                           .arg(event.seconds, 0, 'f', 1)
-                           .arg(event.itemsSucceeded - event.itemsSkipped)
-                           .arg(event.itemsSkipped)
-                           .arg(event.itemsFailed)
-                           .arg(event.itemsCancelled));
-            break;
-    }
+                updateProgress();
+                followResult(row);
+            },
+            [&](const core::ItemFailed& e) {
+                const int row = rowOf(e);
+                m_progress.itemEnded(e.itemIndex);
+                if (e.cancelled()) {
+                    m_ui->queue->setStatus(row, QueueEntry::Status::Cancelled);
+                } else {
+                    m_ui->queue->setStatus(
+                        row, QueueEntry::Status::Failed,
+                        describeError(e.error, QString::fromStdString(e.input)).full());
+                }
+                updateProgress();
+            },
+            [&](const core::JobFinished& e) {
+                showStatus(tr("Finished in %1 s: %2 done, %3 skipped, %4 failed, %5 cancelled.")
+                               .arg(e.seconds, 0, 'f', 1)
+                               .arg(e.itemsSucceeded - e.itemsSkipped)
+                               .arg(e.itemsSkipped)
+                               .arg(e.itemsFailed)
+                               .arg(e.itemsCancelled));
+            },
+        },
+        event);
 }
 
 void MainWindow::updateProgress() {

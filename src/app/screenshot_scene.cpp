@@ -52,10 +52,10 @@ bool playScene(MainWindow& window, const QString& scene, const QString& file) {
         auto* connection = new QMetaObject::Connection;
         *connection = QObject::connect(window.controller(), &JobController::eventReceived, &window,
                                        [&window, file, connection](const core::Event& event) {
+                                           const auto* batch = std::get_if<core::Batch>(&event);
                                            const bool videoHalfway =
-                                               event.kind == core::EventKind::Batch &&
-                                               event.framesTotal > 1 &&
-                                               event.framesDone * 3 >= event.framesTotal;
+                                               batch != nullptr && batch->framesTotal > 1 &&
+                                               batch->framesDone * 3 >= batch->framesTotal;
                                            if (videoHalfway) {
                                                QObject::disconnect(*connection);
                                                delete connection;

@@ -53,8 +53,8 @@ int runCommand(int argc, char** argv) {
         if (options.json) {
             std::cout << cli::eventToJson(event) << std::endl;
         }
-        if (event.kind == core::EventKind::ItemFailed && event.error) {
-            if (const auto advice = cli::remedyAdvice(*event.error); !advice.empty()) {
+        if (const auto* failed = std::get_if<core::ItemFailed>(&event)) {
+            if (const auto advice = cli::remedyAdvice(failed->error); !advice.empty()) {
                 core::logger("cli")->warn("{}", advice);
             }
         }

@@ -42,58 +42,55 @@ std::string remedyAdvice(const core::Error& error) {
     return {};
 }
 
-std::string eventToJson(const core::Event& e) {
+std::string eventToJson(const core::Event& event) {
     nlohmann::ordered_json j;
-    j["event"] = core::eventKindName(e.kind);
-    auto item = [&] {
+    j["event"] = core::eventKindName(event);
+    const auto item = [&j](const core::ItemIdentity& e) {
         j["item"] = e.itemIndex + 1;
         j["items"] = e.itemCount;
         j["input"] = e.input;
         j["output"] = e.output;
     };
-    switch (e.kind) {
-        case core::EventKind::JobStarted:
-            j["items"] = e.itemCount;
-            break;
-        case core::EventKind::ItemStarted:
-            item();
-            break;
-        case core::EventKind::Batch:
-        case core::EventKind::ItemFinished:
-            item();
-            if (e.kind == core::EventKind::Batch) {
-                j["batch"] = e.batchIndex;
-                j["frames"] = e.framesInBatch;
-            }
-            if (e.kind == core::EventKind::ItemFinished) {
-                j["skipped"] = e.skipped;
-            }
-            j["frames_done"] = e.framesDone;
-            j["frames_total"] = e.framesTotal;
-            j["fps"] = e.framesPerSecond;
-            j["eta_s"] = e.etaSeconds;
-            j["input_size"] = {e.inputWidth, e.inputHeight};
-            j["output_size"] = {e.outputWidth, e.outputHeight};
-            j["seconds"] = e.seconds;
-            break;
-        case core::EventKind::ItemFailed:
-            item();
-            if (e.error) {
-                j["error"] = core::errorCodeName(e.error->code);
-                j["message"] = e.error->message;
-                j["remedy"] = core::remedyName(e.error->remedy);
-                j["advice"] = remedyAdvice(*e.error);
-            }
-            break;
-        case core::EventKind::JobFinished:
-            j["items"] = e.itemCount;
-            j["succeeded"] = e.itemsSucceeded;
-            j["failed"] = e.itemsFailed;
-            j["cancelled"] = e.itemsCancelled;
-            j["skipped"] = e.itemsSkipped;
-            j["seconds"] = e.seconds;
-            break;
-    }
+    const auto progress = [&j](const core::ItemProgress& e) {
+        j["frames_done"] = e.framesDone;
+        j["frames_total"] = e.framesTotal;
+        j["fps"] = e.framesPerSecond;
+        j["eta_s"] = e.etaSeconds;
+        j["input_size"] = {e.inputWidth, e.inputHeight};
+        j["output_size"] = {e.outputWidth, e.outputHeight};
+        j["seconds"] = e.seconds;
+    };
+    std::visit(core::Overloaded{
+                   [&](const core::JobStarted& e) { j["items"] = e.itemCount; },
+                   [&](const core::ItemStarted& e) { item(e); },
+                   [&](const core::Batch& e) {
+                       item(e);
+                       j["batch"] = e.batchIndex;
+                       j["frames"] = e.framesInBatch;
+                       progress(e);
+                   },
+                   [&](const core::ItemFinished& e) {
+                       item(e);
+                       j["skipped"] = e.skipped;
+                       progress(e);
+                   },
+                   [&](const core::ItemFailed& e) {
+                       item(e);
+                       j["error"] = core::errorCodeName(e.error.code);
+                       j["message"] = e.error.message;
+                       j["remedy"] = core::remedyName(e.error.remedy);
+                       j["advice"] = remedyAdvice(e.error);
+                   },
+                   [&](const core::JobFinished& e) {
+                       j["items"] = e.itemCount;
+                       j["succeeded"] = e.itemsSucceeded;
+                       j["failed"] = e.itemsFailed;
+                       j["cancelled"] = e.itemsCancelled;
+                       j["skipped"] = e.itemsSkipped;
+                       j["seconds"] = e.seconds;
+                   },
+               },
+               event);
     return j.dump();
 }
 

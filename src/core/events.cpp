@@ -2,22 +2,16 @@
 
 namespace upscale::core {
 
-std::string_view eventKindName(EventKind kind) {
-    switch (kind) {
-        case EventKind::JobStarted:
-            return "job-started";
-        case EventKind::ItemStarted:
-            return "item-started";
-        case EventKind::Batch:
-            return "batch";
-        case EventKind::ItemFinished:
-            return "item-finished";
-        case EventKind::ItemFailed:
-            return "item-failed";
-        case EventKind::JobFinished:
-            return "job-finished";
-    }
-    return "unknown";
+std::string_view eventKindName(const Event& event) {
+    return std::visit(Overloaded{
+                          [](const JobStarted&) { return std::string_view("job-started"); },
+                          [](const ItemStarted&) { return std::string_view("item-started"); },
+                          [](const Batch&) { return std::string_view("batch"); },
+                          [](const ItemFinished&) { return std::string_view("item-finished"); },
+                          [](const ItemFailed&) { return std::string_view("item-failed"); },
+                          [](const JobFinished&) { return std::string_view("job-finished"); },
+                      },
+                      event);
 }
 
 }  // namespace upscale::core

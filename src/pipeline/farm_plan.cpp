@@ -15,7 +15,8 @@
 #include "upscale/engine/upscaler.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/pipeline/farm.hpp"
-#include "video_item.hpp"
+#include "resume.hpp"
+#include "item_runner.hpp"
 
 namespace upscale::pipeline::farm {
 namespace fs = std::filesystem;

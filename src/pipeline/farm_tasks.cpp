@@ -270,8 +270,8 @@ core::Result<bool> runTaskUnguarded(engine::Context& context, const fs::path& di
     }
     std::optional<core::Error> failure;
     JobRunner runner(context, settings, [&](const core::Event& ev) {
-        if (ev.kind == core::EventKind::ItemFailed && ev.error && !failure) {
-            failure = *ev.error;
+        if (const auto* failed = std::get_if<core::ItemFailed>(&ev); failed && !failure) {
+            failure = failed->error;
         }
         onEvent(ev);
     });

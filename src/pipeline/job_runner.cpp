@@ -1,8 +1,8 @@
 #include <chrono>
-#include <deque>
 
 #include <fmt/format.h>
 
+#include "item_runner.hpp"
 #include "resume.hpp"
 #include "upscale/core/barrier.hpp"
 #include "upscale/core/logging.hpp"
@@ -12,7 +12,6 @@
 #include "upscale/models/manifest.hpp"
 #include "upscale/pipeline/job.hpp"
 #include "upscale/pipeline/worker_pool.hpp"
-#include "video_item.hpp"
 
 namespace upscale::pipeline {
 
@@ -32,20 +31,6 @@ std::string videoFormatChoice() {
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-/// Records a finished output for a resumed run; a journal that cannot be written (a full disk)
-/// stops the job like any other failed write.
-void recordFinished(OutputJournals& journals, const JobItem& item,
-                    const std::shared_ptr<spdlog::logger>& log,
-                    std::optional<core::Error>& stopped) {
-    if (auto recorded = journals.record(item); !recorded) {
-        log->warn("{} A resumed run will process '{}' again.", recorded.error().message,
-                  item.input.string());
-        if (recorded.error().code == core::ErrorCode::DiskFull && !stopped) {
-            stopped = recorded.error();
-        }
-    }
 }
 
 /// "photo_x4.png" -> the first of "photo_x4-2.png", "photo_x4-3.png", ... that does not exist.
@@ -93,8 +78,7 @@ core::Result<models::ModelRef> resolveJobModel(const JobSettings& settings) {
     if (modelName.empty()) {
         const auto* def = manifest->defaultModel();
         if (def == nullptr) {
-            return core::fail(core::ErrorCode::NotFound,
-                              "No bundled model was found.",
+            return core::fail(core::ErrorCode::NotFound, "No bundled model was found.",
                               core::Remedy::ChooseModel);
         }
         modelName = def->id;
@@ -141,6 +125,10 @@ core::Result<void> JobSettings::validate() const {
     return engine.validate();
 }
 
+std::size_t framesPerSubmission(const JobSettings& settings) {
+    return static_cast<std::size_t>(settings.engine.batch);
+}
+
 JobRunner::JobRunner(engine::Context& context, JobSettings settings, core::EventCallback onEvent)
     : m_context(context), m_settings(std::move(settings)), m_onEvent(std::move(onEvent)) {}
 
@@ -170,213 +158,81 @@ core::Result<JobSummary> JobRunner::runUnguarded(const core::CancelToken& cancel
         resultFingerprint(m_settings, info.modelIdentity, info.precision, scale),
         m_settings.resume);
 
-    core::Event started{.kind = core::EventKind::JobStarted};
-    started.itemCount = static_cast<int>(items.size());
-    m_onEvent(started);
+    m_onEvent(core::JobStarted{static_cast<int>(items.size())});
     log->info("Upscaling {} item(s) with {} on {} ({}, {}x output, {} worker(s))", items.size(),
               info.modelName, (*pool)->deviceNames(), engine::precisionName(info.precision), scale,
               (*pool)->workers());
 
-    JobSummary summary;
-    // Items in flight, oldest first: their results are written in this order, so events and
-    // files come out in queue order whatever the worker count.
-    struct InFlight {
-        JobItem item;
-        core::Event event;
-        Clock::time_point start;
-        std::future<WorkerPool::BatchResult> result;
-    };
-    std::deque<InFlight> inFlight;
-    const auto maxInFlight = static_cast<std::size_t>(2 * (*pool)->workers());
-
-    // The identity of item i in its events.
-    auto itemEvent = [&](std::size_t i) {
-        core::Event ev;
-        ev.input = items[i].input.string();
-        ev.output = items[i].output.string();
-        ev.itemIndex = static_cast<int>(i);
-        ev.itemCount = static_cast<int>(items.size());
-        ev.framesTotal = 1;
-        return ev;
-    };
-    // A full disk stops the job: every later item would fail the same way.
-    std::optional<core::Error> stopped;
-    auto failItem = [&](core::Event ev, const core::Error& error, Clock::time_point start) {
-        ++(error.code == core::ErrorCode::Cancelled ? summary.cancelled : summary.failed);
-        if (error.code == core::ErrorCode::DiskFull && !stopped) {
-            stopped = error;
-        }
-        ev.kind = core::EventKind::ItemFailed;
-        ev.error = error;
-        ev.seconds = secondsSince(start);
-        if (error.code == core::ErrorCode::Cancelled) {
-            log->warn("{}", error.message);
-        } else {
-            log->error("{}", error.message);
-        }
-        m_onEvent(ev);
-    };
-
-    auto finishOldest = [&]() {
-        InFlight done = std::move(inFlight.front());
-        inFlight.pop_front();
-        auto result = done.result.get();
-        if (!result) {
-            if (result.error().code != core::ErrorCode::Cancelled) {
-                failItem(done.event, result.error().withContext(done.event.input), done.start);
-            }
-            return;
-        }
-        const core::Image& image = result->front();
-        if (auto written = media::writeImage(done.event.output, image, m_settings.writeOptions);
-            !written) {
-            failItem(done.event, written.error(), done.start);
-            return;
-        }
-        recordFinished(journals, done.item, log, stopped);
-        ++summary.succeeded;
-        const double seconds = secondsSince(done.start);
-        core::Event batch = done.event;
-        batch.kind = core::EventKind::Batch;
-        batch.batchIndex = 1;
-        batch.framesInBatch = 1;
-        batch.framesDone = 1;
-        batch.outputWidth = image.width();
-        batch.outputHeight = image.height();
-        batch.framesPerSecond = seconds > 0 ? 1.0 / seconds : 0.0;
-        batch.etaSeconds = 0.0;
-        batch.seconds = seconds;
-        log->info("Batch 1: 1 frame upscaled and saved: {} ({}x{} -> {}x{}, {:.2f} s)",
-                  batch.output, batch.inputWidth, batch.inputHeight, image.width(), image.height(),
-                  seconds);
-        m_onEvent(batch);
-        batch.kind = core::EventKind::ItemFinished;
-        m_onEvent(batch);
-    };
+    JobLedger ledger(m_onEvent, cancel, items.size());
+    // Items in flight are written oldest first, so events and files come out in queue order
+    // whatever the worker count.
+    InFlightWriter writer(**pool, scale, cancel);
+    const ItemContext context{m_settings, **pool,   scale,  framesPerSubmission(m_settings),
+                              cancel,     journals, ledger, writer};
+    const auto imageRunner = makeImageRunner();
+    const auto videoRunner = makeVideoRunner();
 
     std::size_t next = 0;
-    for (; next < items.size() && !cancel.cancelled() && !stopped; ++next) {
-        const std::size_t i = next;
-        JobItem item = items[i];
-        const auto itemStart = Clock::now();
-        core::Event ev = itemEvent(i);
-        core::Event itemStarted = ev;
-        itemStarted.kind = core::EventKind::ItemStarted;
-        m_onEvent(itemStarted);
+    for (; next < items.size() && !cancel.cancelled() && !ledger.stopped(); ++next) {
+        JobItem item = items[next];
+        auto scope = ledger.start(next, item);
         if (!item.error.empty()) {
-            failItem(ev,
-                     core::Error{core::ErrorCode::InvalidArgument, item.error, item.remedy,
-                                 item.output.string()},
-                     itemStart);
+            scope->failed(core::Error{core::ErrorCode::InvalidArgument, item.error, item.remedy,
+                                      item.output.string()});
             continue;
         }
         // An item is skipped when an earlier run finished it, or when its output exists and
         // the job says to keep existing outputs.
-        auto skip = [&](std::string_view reason) {
-            ++summary.succeeded;
-            ++summary.skipped;
-            log->info("Skipped {}: {} {}.", item.input.string(), item.output.string(), reason);
-            core::Event skipped = ev;
-            skipped.kind = core::EventKind::ItemFinished;
-            skipped.skipped = true;
-            skipped.framesTotal = 0;
-            m_onEvent(skipped);
-        };
         if (journals.finishedBefore(item)) {
-            skip("was finished by an earlier run and is unchanged");
+            scope->skipped("was finished by an earlier run and is unchanged");
             continue;
         }
         std::error_code ec;
         if (!m_settings.overwrite && m_settings.existing != JobSettings::ExistingOutput::Refuse &&
             m_settings.framesOut.empty() && std::filesystem::exists(item.output, ec)) {
             if (m_settings.existing == JobSettings::ExistingOutput::Skip) {
-                skip("already exists");
+                scope->skipped("already exists");
                 continue;
             }
             item.output = freeNumberedName(item.output);
-            ev.output = item.output.string();
-            log->info("{} exists: writing {} beside it.", items[i].output.string(),
+            scope->identity().output = item.output.string();
+            log->info("{} exists: writing {} beside it.", items[next].output.string(),
                       item.output.string());
         }
-        if (media::isVideoInput(item.input)) {
-            // A video is written batch by batch as it goes; the images before it finish first
-            // so that files and events stay in queue order.
-            while (!inFlight.empty()) {
-                finishOldest();
-            }
-            auto finished = runVideoItem(
-                item, ev, {m_settings, **pool, scale, cancel, m_onEvent, journals.fingerprint()});
-            if (!finished) {
-                failItem(ev, finished.error(), itemStart);
-                continue;
-            }
-            if (!item.part) {
-                recordFinished(journals, item, log, stopped);
-            }
-            ++summary.succeeded;
-            m_onEvent(*finished);
-            continue;
-        }
-        auto image = media::readImage(item.input, m_settings.readLimits);
-        if (!image) {
-            failItem(ev, image.error(), itemStart);
-            continue;
-        }
-        ev.inputWidth = image->width();
-        ev.inputHeight = image->height();
-        if (auto ok = checkOutput(item.output, m_settings.overwrite); !ok) {
-            failItem(ev, ok.error(), itemStart);
-            continue;
-        }
-        std::vector<core::Image> frames;
-        frames.push_back(std::move(*image));
-        inFlight.push_back(
-            {item, ev, itemStart, (*pool)->submit(std::move(frames), scale, cancel)});
-        while (inFlight.size() >= maxInFlight) {
-            finishOldest();
-        }
+        ItemRunner& runner = media::isVideoInput(item.input) ? *videoRunner : *imageRunner;
+        runner.run(item, std::move(scope), context);
     }
-    while (!inFlight.empty()) {
-        finishOldest();
-    }
-    if (stopped) {
+    // Image finish steps report their item's failures themselves and never stop the writer.
+    static_cast<void>(writer.drain());
+    if (ledger.stopped()) {
         log->error(
             "The job stopped: {} Every finished output is kept; resume the job once there is "
             "space.",
-            stopped->message);
+            ledger.stopped()->message);
         for (; next < items.size(); ++next) {
-            core::Event ev = itemEvent(next);
-            ev.kind = core::EventKind::ItemFailed;
-            ev.error = core::Error{core::ErrorCode::DiskFull,
-                                   "Not started: the job stopped because the disk is full.",
-                                   core::Remedy::Resume, items[next].input.string()};
-            ++summary.failed;
-            m_onEvent(ev);
+            ledger.notStarted(next, items[next],
+                              core::Error{core::ErrorCode::DiskFull,
+                                          "Not started: the job stopped because the disk is full.",
+                                          core::Remedy::Resume, items[next].input.string()});
         }
-    } else if (summary.failed == 0 && !cancel.cancelled()) {
+    } else if (ledger.summary().failed == 0 && !cancel.cancelled()) {
         journals.removeAll();
     }
 
-    summary.seconds = secondsSince(jobStart);
+    const double seconds = secondsSince(jobStart);
+    const JobSummary& summary = ledger.summary();
     if (cancel.cancelled()) {
         log->warn("Cancelled: {} item(s) finished before the cancel were kept.", summary.succeeded);
     }
     if (summary.skipped > 0) {
         log->info("Finished: {} succeeded ({} finished by an earlier run), {} failed in {:.1f} s",
-                  summary.succeeded, summary.skipped, summary.failed, summary.seconds);
+                  summary.succeeded, summary.skipped, summary.failed, seconds);
     } else {
         log->info("Finished: {} succeeded, {} failed in {:.1f} s", summary.succeeded,
-                  summary.failed, summary.seconds);
+                  summary.failed, seconds);
     }
-    core::Event done{.kind = core::EventKind::JobFinished};
-    done.itemCount = static_cast<int>(items.size());
-    done.itemsSucceeded = summary.succeeded;
-    done.itemsFailed = summary.failed;
-    done.itemsSkipped = summary.skipped;
-    done.itemsCancelled = summary.cancelled;
-    done.seconds = summary.seconds;
-    m_onEvent(done);
-    return summary;
+    ledger.finishJob(seconds);
+    return ledger.summary();
 }
 
 }  // namespace upscale::pipeline

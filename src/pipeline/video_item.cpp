@@ -1,13 +1,11 @@
-#include "video_item.hpp"
-
 #include <chrono>
-#include <deque>
 #include <limits>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "frame_queue.hpp"
+#include "item_runner.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/media/video_writer.hpp"
@@ -22,8 +20,8 @@ using Clock = std::chrono::steady_clock;
 using core::ErrorCode;
 using core::fail;
 
-/// Frames decoded together; they are upscaled as one engine batch.
-struct FrameBatch {
+/// Frames decoded together and submitted to the worker pool as one task.
+struct FrameGroup {
     std::vector<core::Image> images;
     std::vector<std::int64_t> pts;
     std::int64_t firstIndex = 0;
@@ -92,8 +90,7 @@ public:
 
     /// Writes one video part: its segment is cut where the plan said, and closed alone.
     static core::Result<FrameSink> forPart(const JobItem& item, const JobSettings& settings,
-                                           const media::VideoProbe& probe, int width,
-                                           int height) {
+                                           const media::VideoProbe& probe, int width, int height) {
         const VideoPart& part = *item.part;
         media::SegmentOptions segments;
         segments.folder = part.folder;
@@ -133,8 +130,8 @@ private:
             return fail(ErrorCode::Internal,
                         fmt::format("Segment {} in '{}' was cut differently from its plan "
                                     "(frames {} to {}); the job must be planned again.",
-                                    part.index, m_target.string(),
-                                    part.firstFrame + 1, part.firstFrame + part.frames));
+                                    part.index, m_target.string(), part.firstFrame + 1,
+                                    part.firstFrame + part.frames));
         }
         return m_closed->front().file;
     }
@@ -196,221 +193,268 @@ core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& setting
     return FrameSink(std::move(*writer), item.output, std::move(journal));
 }
 
-}  // namespace
+/// One video item, from its reader thread to its writer.
+class VideoItem {
+public:
+    VideoItem(const JobItem& item, ItemScope& scope, const ItemContext& context)
+        : m_item(item), m_scope(scope), m_event{scope.identity()}, m_context(context) {}
 
-core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
-                                       const VideoItemContext& context) {
-    const auto start = Clock::now();
+    /// The item's ItemFinished event, or why it failed or was cancelled.
+    core::Result<core::ItemFinished> run();
+
+private:
+    /// The reader thread: decodes the frames after the resume point, in groups of
+    /// framesPerSubmission, into the bounded queue.
+    void readAhead(media::VideoReader& reader);
+    /// Writes one upscaled batch to the sink, in order, and reports it.
+    core::Result<void> writeBatch(WorkerPool::BatchResult result,
+                                  const std::vector<std::int64_t>& pts, std::int64_t firstIndex);
+    /// Completes or keeps the output once every batch is written.
+    core::Result<core::ItemFinished> end(bool cancelled);
+
+    const JobItem& m_item;
+    ItemScope& m_scope;
+    core::Batch m_event;  ///< the item's progress so far: its last batch
+    const ItemContext& m_context;
+    Clock::time_point m_start = Clock::now();
+    std::optional<FrameSink> m_sink;
+    std::int64_t m_firstFrame = 0;
+    std::int64_t m_endFrame = std::numeric_limits<std::int64_t>::max();
+    // The reader runs ahead by at most two groups: decoding overlaps upscaling, memory stays
+    // flat however long the video is.
+    BoundedQueue<FrameGroup> m_queue{2};
+    std::optional<core::Error> m_readError;
+};
+
+void VideoItem::readAhead(media::VideoReader& reader) {
+    const core::CancelToken& cancel = m_context.cancel;
+    for (std::int64_t i = 0; i < m_firstFrame && !cancel.cancelled(); ++i) {
+        auto skipped = reader.skip();
+        if (!skipped || !*skipped) {
+            if (!skipped) {
+                m_readError = skipped.error();
+            }
+            m_queue.close();
+            return;
+        }
+    }
+    FrameGroup group;
+    for (std::int64_t i = m_firstFrame; i < m_endFrame && !cancel.cancelled(); ++i) {
+        auto frame = reader.read();
+        if (!frame) {
+            m_readError = frame.error();
+            break;
+        }
+        if (!*frame) {
+            break;
+        }
+        if (group.images.empty()) {
+            group.firstIndex = (*frame)->index;
+        }
+        group.images.push_back(std::move((*frame)->image));
+        group.pts.push_back((*frame)->pts);
+        if (group.images.size() == m_context.framesPerSubmission) {
+            if (!m_queue.push(std::move(group))) {
+                return;
+            }
+            group = {};
+        }
+    }
+    if (!group.images.empty()) {
+        m_queue.push(std::move(group));
+    }
+    m_queue.close();
+}
+
+core::Result<void> VideoItem::writeBatch(WorkerPool::BatchResult result,
+                                         const std::vector<std::int64_t>& pts,
+                                         std::int64_t firstIndex) {
+    if (!result) {
+        if (result.error().code == ErrorCode::Cancelled) {
+            return fail(result.error());
+        }
+        return fail(result.error().withContext(m_item.input.string()));
+    }
+    for (std::size_t i = 0; i < result->size(); ++i) {
+        media::VideoFrame frame{std::move((*result)[i]), pts[i],
+                                firstIndex + static_cast<std::int64_t>(i)};
+        if (auto written = m_sink->write(frame); !written) {
+            return written;
+        }
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
+    core::Batch ev = m_event;
+    ev.batchIndex = m_event.batchIndex + 1;
+    ev.framesInBatch = static_cast<int>(result->size());
+    ev.framesDone = m_event.framesDone + ev.framesInBatch;
+    ev.framesPerSecond =
+        seconds > 0 ? static_cast<double>(ev.framesDone - m_firstFrame) / seconds : 0.0;
+    ev.etaSeconds = ev.framesTotal > 0 && ev.framesPerSecond > 0
+                        ? std::max<double>(0, ev.framesTotal - ev.framesDone) / ev.framesPerSecond
+                        : -1.0;
+    ev.seconds = seconds;
+    m_event.batchIndex = ev.batchIndex;
+    m_event.framesDone = ev.framesDone;
+    core::logger("pipeline")
+        ->info("Batch {}: {} frame{} upscaled and saved ({}/{} frames, {:.1f} fps, ETA {})",
+               ev.batchIndex, ev.framesInBatch, ev.framesInBatch == 1 ? "" : "s", ev.framesDone,
+               ev.framesTotal, ev.framesPerSecond,
+               ev.etaSeconds < 0 ? std::string("unknown") : fmt::format("{:.0f} s", ev.etaSeconds));
+    m_scope.batch(ev);
+    return {};
+}
+
+core::Result<core::ItemFinished> VideoItem::run() {
     auto log = core::logger("pipeline");
-    auto opened = media::VideoReader::open(item.input, context.settings.readLimits);
+    auto opened = media::VideoReader::open(m_item.input, m_context.settings.readLimits);
     if (!opened) {
         return fail(opened.error());
     }
     media::VideoReader& reader = **opened;
     const media::VideoProbe& probe = reader.probe();
     const auto [outWidth, outHeight] =
-        context.pool.outputSize(probe.width, probe.height, context.scale);
-    event.inputWidth = probe.width;
-    event.inputHeight = probe.height;
-    event.outputWidth = outWidth;
-    event.outputHeight = outHeight;
-    event.framesTotal = probe.frameCount;
-    auto sink = openSink(item, context.settings, context.fingerprint, probe, outWidth, outHeight);
+        m_context.pool.outputSize(probe.width, probe.height, m_context.scale);
+    m_event.inputWidth = probe.width;
+    m_event.inputHeight = probe.height;
+    m_event.outputWidth = outWidth;
+    m_event.outputHeight = outHeight;
+    m_event.framesTotal = probe.frameCount;
+    auto sink = openSink(m_item, m_context.settings, m_context.journals.fingerprint(), probe,
+                         outWidth, outHeight);
     if (!sink) {
         return fail(sink.error());
     }
-    if (!context.settings.framesOut.empty() && !item.part) {
-        event.output = context.settings.framesOut.string();
+    m_sink.emplace(std::move(*sink));
+    if (!m_context.settings.framesOut.empty() && !m_item.part) {
+        m_event.output = m_context.settings.framesOut.string();
     }
     // A part ends where the next segment begins; a whole video at its end.
-    const std::int64_t endFrame = item.part ? item.part->firstFrame + item.part->frames
-                                            : std::numeric_limits<std::int64_t>::max();
-    if (item.part) {
-        event.framesTotal = endFrame;
+    if (m_item.part) {
+        m_endFrame = m_item.part->firstFrame + m_item.part->frames;
+        m_event.framesTotal = m_endFrame;
     }
-    log->info("{}: {}x{} {} {}, {} frame(s){} -> {}x{}", item.input.string(), probe.width,
+    log->info("{}: {}x{} {} {}, {} frame(s){} -> {}x{}", m_item.input.string(), probe.width,
               probe.height, probe.codec, probe.pixelFormat, probe.frameCount,
               probe.frameCountEstimated ? " (estimated)" : "", outWidth, outHeight);
     // Frames before this one were finished by an earlier run: they are decoded, not upscaled.
-    const std::int64_t firstFrame = sink->resumeFrame(context.settings.resume);
-    if (firstFrame > 0 && !item.part) {
+    m_firstFrame = m_sink->resumeFrame(m_context.settings.resume);
+    if (m_firstFrame > 0 && !m_item.part) {
         log->info(
             "Resuming {}: {} frame(s){} were finished by an earlier run; continuing at "
             "frame {}.",
-            item.input.string(), firstFrame,
-            sink->segmentsDone() > 0 ? fmt::format(" in {} closed segment(s)", sink->segmentsDone())
-                                     : std::string(),
-            firstFrame + 1);
+            m_item.input.string(), m_firstFrame,
+            m_sink->segmentsDone() > 0
+                ? fmt::format(" in {} closed segment(s)", m_sink->segmentsDone())
+                : std::string(),
+            m_firstFrame + 1);
     }
-    event.framesDone = firstFrame;
+    m_event.framesDone = m_firstFrame;
 
-    // The reader runs ahead by at most two batches: decoding overlaps upscaling, memory stays
-    // flat however long the video is.
-    const auto batchSize = static_cast<std::size_t>(context.settings.engine.batch);
-    BoundedQueue<FrameBatch> queue(2);
-    std::optional<core::Error> readError;
-    std::jthread readerThread([&] {
-        FrameBatch batch;
-        for (std::int64_t i = 0; i < firstFrame && !context.cancel.cancelled(); ++i) {
-            auto skipped = reader.skip();
-            if (!skipped || !*skipped) {
-                if (!skipped) {
-                    readError = skipped.error();
-                }
-                queue.close();
-                return;
-            }
-        }
-        for (std::int64_t i = firstFrame; i < endFrame && !context.cancel.cancelled(); ++i) {
-            auto frame = reader.read();
-            if (!frame) {
-                readError = frame.error();
-                break;
-            }
-            if (!*frame) {
-                break;
-            }
-            if (batch.images.empty()) {
-                batch.firstIndex = (*frame)->index;
-            }
-            batch.images.push_back(std::move((*frame)->image));
-            batch.pts.push_back((*frame)->pts);
-            if (batch.images.size() == batchSize) {
-                if (!queue.push(std::move(batch))) {
-                    return;
-                }
-                batch = {};
-            }
-        }
-        if (!batch.images.empty()) {
-            queue.push(std::move(batch));
-        }
-        queue.close();
-    });
+    std::jthread readerThread([this, &reader] { readAhead(reader); });
     // Declared after the thread so that it runs first on every way out: a closed queue
     // unblocks the reader, which the thread's destructor then joins.
     struct Closer {
-        BoundedQueue<FrameBatch>& queue;
+        BoundedQueue<FrameGroup>& queue;
         ~Closer() { queue.close(); }
-    } closer{queue};
+    } closer{m_queue};
 
-    struct InFlight {
-        std::future<WorkerPool::BatchResult> result;
-        std::vector<std::int64_t> pts;
-        std::int64_t firstIndex = 0;
-    };
-    std::deque<InFlight> inFlight;
-    const auto maxInFlight = static_cast<std::size_t>(2 * context.pool.workers());
-    bool cancelled = false;
-
-    auto writeOldest = [&]() -> core::Result<void> {
-        InFlight batch = std::move(inFlight.front());
-        inFlight.pop_front();
-        auto result = batch.result.get();
-        if (cancelled) {
-            return {};
-        }
-        if (!result) {
-            if (result.error().code == ErrorCode::Cancelled) {
-                cancelled = true;
-                return {};
-            }
-            return fail(result.error().withContext(item.input.string()));
-        }
-        for (std::size_t i = 0; i < result->size(); ++i) {
-            media::VideoFrame frame{std::move((*result)[i]), batch.pts[i],
-                                    batch.firstIndex + static_cast<std::int64_t>(i)};
-            if (auto written = sink->write(frame); !written) {
-                return written;
-            }
-        }
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        core::Event ev = event;
-        ev.kind = core::EventKind::Batch;
-        ev.batchIndex = event.batchIndex + 1;
-        ev.framesInBatch = static_cast<int>(result->size());
-        ev.framesDone = event.framesDone + ev.framesInBatch;
-        ev.framesPerSecond =
-            seconds > 0 ? static_cast<double>(ev.framesDone - firstFrame) / seconds : 0.0;
-        ev.etaSeconds =
-            ev.framesTotal > 0 && ev.framesPerSecond > 0
-                ? std::max<double>(0, ev.framesTotal - ev.framesDone) / ev.framesPerSecond
-                : -1.0;
-        ev.seconds = seconds;
-        event.batchIndex = ev.batchIndex;
-        event.framesDone = ev.framesDone;
-        log->info(
-            "Batch {}: {} frame{} upscaled and saved ({}/{} frames, {:.1f} fps, ETA {})",
-            ev.batchIndex, ev.framesInBatch, ev.framesInBatch == 1 ? "" : "s", ev.framesDone,
-            ev.framesTotal, ev.framesPerSecond,
-            ev.etaSeconds < 0 ? std::string("unknown") : fmt::format("{:.0f} s", ev.etaSeconds));
-        context.onEvent(ev);
-        return {};
-    };
-
-    while (auto batch = queue.pop()) {
-        if (context.cancel.cancelled()) {
+    InFlightWriter& writer = m_context.writer;
+    while (auto group = m_queue.pop()) {
+        if (m_context.cancel.cancelled()) {
             break;
         }
-        inFlight.push_back(
-            {context.pool.submit(std::move(batch->images), context.scale, context.cancel),
-             std::move(batch->pts), batch->firstIndex});
-        while (inFlight.size() >= maxInFlight) {
-            if (auto ok = writeOldest(); !ok) {
-                return fail(ok.error());
-            }
+        auto submitted =
+            writer.submit(std::move(group->images),
+                          [this, pts = std::move(group->pts),
+                           firstIndex = group->firstIndex](WorkerPool::BatchResult result) {
+                              return writeBatch(std::move(result), pts, firstIndex);
+                          });
+        if (!submitted) {
+            break;
         }
     }
-    queue.close();
-    while (!inFlight.empty()) {
-        if (auto ok = writeOldest(); !ok) {
-            return fail(ok.error());
-        }
-    }
+    m_queue.close();
+    auto written = writer.drain();
     readerThread.join();
-    if (readError) {
-        return fail(*readError);
+    bool cancelled = false;
+    if (!written) {
+        if (written.error().code != ErrorCode::Cancelled) {
+            return fail(written.error());
+        }
+        cancelled = true;
     }
+    if (m_readError) {
+        return fail(*m_readError);
+    }
+    return end(cancelled || m_context.cancel.cancelled());
+}
 
-    cancelled = cancelled || context.cancel.cancelled();
+core::Result<core::ItemFinished> VideoItem::end(bool cancelled) {
     if (cancelled) {
-        if (event.framesDone == 0) {
+        if (m_event.framesDone == 0) {
             return fail(ErrorCode::Cancelled,
                         fmt::format("Cancelled before the first frame of '{}' was saved.",
-                                    item.input.string()));
+                                    m_item.input.string()));
         }
-        auto kept = sink->finish(false);
+        auto kept = m_sink->finish(false);
         if (!kept) {
             return fail(kept.error());
         }
-        return fail(
-            ErrorCode::Cancelled,
-            fmt::format("Cancelled after {} of {} frames of '{}'; the part done is kept "
-                        "in '{}'.",
-                        event.framesDone, event.framesTotal, item.input.string(), kept->string()));
+        return fail(ErrorCode::Cancelled,
+                    fmt::format("Cancelled after {} of {} frames of '{}'; the part done is kept "
+                                "in '{}'.",
+                                m_event.framesDone, m_event.framesTotal, m_item.input.string(),
+                                kept->string()));
     }
-    if (event.framesDone == 0) {
+    if (m_event.framesDone == 0) {
         return fail(ErrorCode::CorruptFile,
                     fmt::format("No frame of '{}' could be decoded. The file may be damaged.",
-                                item.input.string()));
+                                m_item.input.string()));
     }
-    auto written = sink->finish(true);
+    auto written = m_sink->finish(true);
     if (!written) {
         return fail(written.error());
     }
-    if (item.part) {
-        event.output = written->string();
+    if (m_item.part) {
+        m_event.output = written->string();
     }
-    event.kind = core::EventKind::ItemFinished;
-    event.framesTotal = event.framesDone;
-    event.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    event.framesPerSecond = event.seconds > 0
-                                ? static_cast<double>(event.framesDone - firstFrame) / event.seconds
-                                : 0.0;
-    event.etaSeconds = 0.0;
-    log->info("Saved {}: {} frames in {:.1f} s ({:.1f} fps)", event.output, event.framesDone,
-              event.seconds, event.framesPerSecond);
-    return event;
+    m_event.framesTotal = m_event.framesDone;
+    m_event.seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
+    m_event.framesPerSecond =
+        m_event.seconds > 0
+            ? static_cast<double>(m_event.framesDone - m_firstFrame) / m_event.seconds
+            : 0.0;
+    m_event.etaSeconds = 0.0;
+    core::logger("pipeline")
+        ->info("Saved {}: {} frames in {:.1f} s ({:.1f} fps)", m_event.output, m_event.framesDone,
+               m_event.seconds, m_event.framesPerSecond);
+    return core::ItemFinished{m_event, m_event};
+}
+
+class VideoRunner final : public ItemRunner {
+public:
+    void run(const JobItem& item, std::shared_ptr<ItemScope> scope,
+             const ItemContext& context) override {
+        // A video is written batch by batch as it goes; the images before it finish first so
+        // that files and events stay in queue order.
+        static_cast<void>(context.writer.drain());
+        VideoItem video(item, *scope, context);
+        auto finished = video.run();
+        if (!finished) {
+            scope->failed(finished.error());
+            return;
+        }
+        if (!item.part) {
+            recordFinished(context, item);
+        }
+        scope->finished(*finished);
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<ItemRunner> makeVideoRunner() {
+    return std::make_unique<VideoRunner>();
 }
 
 }  // namespace upscale::pipeline

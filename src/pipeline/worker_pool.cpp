@@ -84,9 +84,6 @@ WorkerPool::~WorkerPool() {
 core::Result<std::unique_ptr<WorkerPool>> WorkerPool::create(
     engine::Context& context, const models::ModelRef& model, const core::EngineSettings& settings,
     const std::vector<core::DeviceSpec>& devices) {
-    if (auto valid = settings.validate(); !valid) {
-        return core::fail(valid.error());
-    }
     const std::vector<core::DeviceSpec> targets =
         devices.empty() ? std::vector<core::DeviceSpec>{settings.device} : devices;
     const auto onCpu = static_cast<int>(

@@ -172,8 +172,9 @@ TEST_F(AppTest, CancelStopsTheQueueWithinOneBatch) {
     int doneAtCancel = -1;
     QObject::connect(window->controller(), &app::JobController::eventReceived, window.get(),
                      [&](const core::Event& event) {
-                         if (event.kind == core::EventKind::ItemFinished && doneAtCancel < 0) {
-                             doneAtCancel = event.itemIndex + 1;
+                         const auto* finished = std::get_if<core::ItemFinished>(&event);
+                         if (finished != nullptr && doneAtCancel < 0) {
+                             doneAtCancel = finished->itemIndex + 1;
                              window->cancelJob();
                          }
                      });
@@ -273,7 +274,7 @@ TEST_F(AppTest, AnInterruptedJobIsOfferedForResumeAndSkipsWhatWasFinished) {
         // Stop the job once the first item is saved, as a crash or a Cancel would.
         QObject::connect(window->controller(), &app::JobController::eventReceived, window.get(),
                          [&window](const core::Event& e) {
-                             if (e.kind == core::EventKind::ItemFinished) {
+                             if (std::holds_alternative<core::ItemFinished>(e)) {
                                  window->cancelJob();
                              }
                          });

@@ -111,12 +111,12 @@ TEST_F(StudioTest, ProgressCountsTheFramesOfAVideoOnlyQueue) {
     bool ended = false;
     QObject::connect(window->controller(), &app::JobController::eventReceived, window.get(),
                      [&](const core::Event& e) {
-                         if (e.kind == core::EventKind::Batch && !ended) {
+                         if (std::holds_alternative<core::Batch>(e) && !ended) {
                              const auto [value, maximum] = window->progress();
                              seen.push_back({value, maximum, window->secondsLeft(),
                                              window->queue()->entries().front().framesDone});
                          }
-                         ended = ended || e.kind == core::EventKind::ItemFinished;
+                         ended = ended || std::holds_alternative<core::ItemFinished>(e);
                      });
     ASSERT_TRUE(runJob(*window));
 
@@ -143,12 +143,13 @@ TEST_F(StudioTest, ResumeAfterCancelFinishesTheVideoAtOnce) {
     auto window = makeWindow();
     window->queue()->addPaths({clip});
     auto* controller = window->controller();
-    auto cancelAfterFrames = QObject::connect(
-        controller, &app::JobController::eventReceived, window.get(), [&](const core::Event& e) {
-            if (e.kind == core::EventKind::Batch && e.framesDone >= 60) {
-                window->cancelJob();
-            }
-        });
+    auto cancelAfterFrames = QObject::connect(controller, &app::JobController::eventReceived,
+                                              window.get(), [&](const core::Event& e) {
+                                                  const auto* batch = std::get_if<core::Batch>(&e);
+                                                  if (batch != nullptr && batch->framesDone >= 60) {
+                                                      window->cancelJob();
+                                                  }
+                                              });
     ASSERT_TRUE(runJob(*window));
     QObject::disconnect(cancelAfterFrames);
 
@@ -287,7 +288,7 @@ TEST_F(StudioTest, TheResultIsShownWhenAnItemFinishesUnlessTheUserLooksAtAnother
     window->queue()->addPaths({writeImage("d.png")});
     auto lookAtFirst = QObject::connect(window->controller(), &app::JobController::eventReceived,
                                         window.get(), [&](const core::Event& e) {
-                                            if (e.kind == core::EventKind::ItemStarted) {
+                                            if (std::holds_alternative<core::ItemStarted>(e)) {
                                                 window->queue()->setCurrentRow(0);
                                             }
                                         });

@@ -45,11 +45,14 @@ protected:
         return events;
     }
 
-    static std::vector<core::Event> ofKind(const std::vector<core::Event>& all,
-                                           core::EventKind kind) {
-        std::vector<core::Event> out;
-        std::copy_if(all.begin(), all.end(), std::back_inserter(out),
-                     [kind](const core::Event& e) { return e.kind == kind; });
+    template <typename Kind>
+    static std::vector<Kind> ofKind(const std::vector<core::Event>& all) {
+        std::vector<Kind> out;
+        for (const auto& e : all) {
+            if (const auto* kind = std::get_if<Kind>(&e)) {
+                out.push_back(*kind);
+            }
+        }
         return out;
     }
 
@@ -84,11 +87,11 @@ TEST_F(JobRunnerTest, WritesBesideTheInputByDefault) {
     auto out = media::readImage(m_dir / "a_x4.png");
     ASSERT_TRUE(out.has_value());
     EXPECT_EQ(out->width(), 256);
-    const auto batches = ofKind(events, core::EventKind::Batch);
+    const auto batches = ofKind<core::Batch>(events);
     ASSERT_EQ(batches.size(), 1u);
     EXPECT_EQ(batches[0].batchIndex, 1);
     EXPECT_EQ(batches[0].outputWidth, 256);
-    EXPECT_EQ(ofKind(events, core::EventKind::JobFinished).at(0).itemsSucceeded, 1);
+    EXPECT_EQ(ofKind<core::JobFinished>(events).at(0).itemsSucceeded, 1);
 }
 
 TEST_F(JobRunnerTest, FolderInputsAndBadItemsFailAloneWhileTheRestIsWritten) {
@@ -103,12 +106,12 @@ TEST_F(JobRunnerTest, FolderInputsAndBadItemsFailAloneWhileTheRestIsWritten) {
 
     EXPECT_TRUE(fs::exists(m_dir / "out" / "one_x4.png"));
     EXPECT_TRUE(fs::exists(m_dir / "out" / "two_x4.png"));
-    const auto failed = ofKind(events, core::EventKind::ItemFailed);
+    const auto failed = ofKind<core::ItemFailed>(events);
     ASSERT_EQ(failed.size(), 2u);
-    EXPECT_EQ(failed[0].error->code, core::ErrorCode::NotFound);
-    EXPECT_NE(failed[0].error->message.find("missing.png"), std::string::npos);
-    EXPECT_NE(failed[1].error->message.find("fake.png"), std::string::npos);
-    const auto done = ofKind(events, core::EventKind::JobFinished).at(0);
+    EXPECT_EQ(failed[0].error.code, core::ErrorCode::NotFound);
+    EXPECT_NE(failed[0].error.message.find("missing.png"), std::string::npos);
+    EXPECT_NE(failed[1].error.message.find("fake.png"), std::string::npos);
+    const auto done = ofKind<core::JobFinished>(events).at(0);
     EXPECT_EQ(done.itemsSucceeded, 2);
     EXPECT_EQ(done.itemsFailed, 2 - 0);
     // Nothing is left half-written.
@@ -123,22 +126,22 @@ TEST_F(JobRunnerTest, NeverOverwritesAnInputOrAnExistingOutput) {
     s.output = m_dir / "x.png";
     const auto before = fs::file_size(m_dir / "x.png");
     auto events = run(s);
-    auto failed = ofKind(events, core::EventKind::ItemFailed);
+    auto failed = ofKind<core::ItemFailed>(events);
     ASSERT_EQ(failed.size(), 1u);
-    EXPECT_NE(failed[0].error->message.find("would overwrite an input"), std::string::npos);
+    EXPECT_NE(failed[0].error.message.find("would overwrite an input"), std::string::npos);
     EXPECT_EQ(fs::file_size(m_dir / "x.png"), before);
 
     std::ofstream(m_dir / "x_x4.png") << "keep me";
     s.output.clear();
     events = run(s);
-    failed = ofKind(events, core::EventKind::ItemFailed);
+    failed = ofKind<core::ItemFailed>(events);
     ASSERT_EQ(failed.size(), 1u);
-    EXPECT_NE(failed[0].error->message.find("already exists"), std::string::npos);
+    EXPECT_NE(failed[0].error.message.find("already exists"), std::string::npos);
     EXPECT_EQ(fs::file_size(m_dir / "x_x4.png"), 7u);
 
     s.overwrite = true;
     events = run(s);
-    EXPECT_TRUE(ofKind(events, core::EventKind::ItemFailed).empty());
+    EXPECT_TRUE(ofKind<core::ItemFailed>(events).empty());
     EXPECT_GT(fs::file_size(m_dir / "x_x4.png"), 7u);
 }
 
@@ -148,10 +151,10 @@ TEST_F(JobRunnerTest, UnwritableOutputFolderFailsTheItemNamingIt) {
     std::ofstream(m_dir / "blocker") << "a file where a folder should be";
     s.output = m_dir / "blocker" / "out";
     const auto events = run(s);
-    const auto failed = ofKind(events, core::EventKind::ItemFailed);
+    const auto failed = ofKind<core::ItemFailed>(events);
     ASSERT_EQ(failed.size(), 1u);
-    EXPECT_EQ(failed[0].error->code, core::ErrorCode::Io);
-    EXPECT_NE(failed[0].error->message.find("blocker"), std::string::npos);
+    EXPECT_EQ(failed[0].error.code, core::ErrorCode::Io);
+    EXPECT_NE(failed[0].error.message.find("blocker"), std::string::npos);
 }
 
 TEST_F(JobRunnerTest, UnknownModelStopsTheJobWithTheAvailableIds) {
@@ -166,4 +169,20 @@ TEST_F(JobRunnerTest, UnknownModelStopsTheJobWithTheAvailableIds) {
     EXPECT_EQ(summary.error().code, core::ErrorCode::NotFound);
     EXPECT_NE(summary.error().message.find("no-such-model"), std::string::npos);
     EXPECT_NE(summary.error().message.find("realesr-animevideov3"), std::string::npos);
+}
+
+TEST_F(JobRunnerTest, SettingsAreCheckedWhereTheJobComesInBeforeAnyModelIsLookedFor) {
+    auto s = settings();
+    s.inputs = {sample("a.png")};
+    s.model = "no-such-model";
+    s.engine.batch = 9;
+    std::vector<core::Event> events;
+    pipeline::JobRunner runner(s, [&events](const core::Event& e) { events.push_back(e); });
+    core::CancelToken cancel;
+    auto summary = runner.run(cancel);
+    ASSERT_FALSE(summary.has_value());
+    EXPECT_EQ(summary.error().code, core::ErrorCode::InvalidArgument);
+    EXPECT_EQ(summary.error().message, "Batch size 9 is out of range: use 1 to 8.");
+    EXPECT_TRUE(events.empty());
+    EXPECT_FALSE(fs::exists(m_dir / "a_x4.png"));
 }

@@ -31,13 +31,14 @@ struct JobRun {
 std::vector<double> webpFrameStarts(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     const std::string data{std::istreambuf_iterator<char>(in), {}};
-    const auto byte = [&](std::size_t at) { return static_cast<std::uint32_t>(
-                                                static_cast<unsigned char>(data.at(at))); };
+    const auto byte = [&](std::size_t at) {
+        return static_cast<std::uint32_t>(static_cast<unsigned char>(data.at(at)));
+    };
     std::vector<double> starts;
     std::uint32_t time = 0;
     for (std::size_t at = 12; at + 8 <= data.size();) {
-        const std::uint32_t size = byte(at + 4) | byte(at + 5) << 8 | byte(at + 6) << 16 |
-                                   byte(at + 7) << 24;
+        const std::uint32_t size =
+            byte(at + 4) | byte(at + 5) << 8 | byte(at + 6) << 16 | byte(at + 7) << 24;
         if (data.compare(at, 4, "ANMF") == 0) {
             starts.push_back(time / 1000.0);
             time += byte(at + 20) | byte(at + 21) << 8 | byte(at + 22) << 16;
@@ -71,7 +72,7 @@ protected:
 
     /// Runs a job; `onBatch` may cancel.
     JobRun run(const pipeline::JobSettings& s,
-               std::function<void(const core::Event&)> onBatch = {}) {
+               std::function<void(const core::Batch&)> onBatch = {}) {
         JobRun out;
         std::ostringstream logged;
         auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
@@ -80,9 +81,10 @@ protected:
         engine::Context context;
         pipeline::JobRunner runner(context, s, [&](const core::Event& e) {
             out.events.push_back(e);
-            if (e.kind == core::EventKind::Batch && onBatch) {
-                onBatch(e);
-                if (e.batchIndex == m_cancelAfter) {
+            const auto* batch = std::get_if<core::Batch>(&e);
+            if (batch != nullptr && onBatch) {
+                onBatch(*batch);
+                if (batch->batchIndex == m_cancelAfter) {
                     cancel.cancel();
                 }
             }
@@ -98,10 +100,14 @@ protected:
         return out;
     }
 
-    static std::vector<core::Event> ofKind(const JobRun& r, core::EventKind kind) {
-        std::vector<core::Event> out;
-        std::copy_if(r.events.begin(), r.events.end(), std::back_inserter(out),
-                     [kind](const core::Event& e) { return e.kind == kind; });
+    template <typename Kind>
+    static std::vector<Kind> ofKind(const JobRun& r) {
+        std::vector<Kind> out;
+        for (const auto& e : r.events) {
+            if (const auto* kind = std::get_if<Kind>(&e)) {
+                out.push_back(*kind);
+            }
+        }
         return out;
     }
 
@@ -130,7 +136,7 @@ TEST_F(VideoJob, ConstantRateClipKeepsFramesTimestampsAndAudioBytes) {
     EXPECT_EQ(v.value("width", 0), 128);
     EXPECT_EQ(v.value("height", 0), 96);
     // One event and one log line per batch of two frames, written as it finished.
-    const auto batches = ofKind(r, core::EventKind::Batch);
+    const auto batches = ofKind<core::Batch>(r);
     ASSERT_EQ(batches.size(), 6U);
     EXPECT_EQ(batches.back().framesDone, 12);
     EXPECT_EQ(batches.back().framesTotal, 12);
@@ -287,9 +293,9 @@ TEST_F(VideoJob, NoVideoStreamFailsAloneWithAClearError) {
     ASSERT_EQ(makeClip("-f lavfi -i sine=frequency=440 -t 0.2 -c:a aac", sound), "");
     const auto r = run(settings(sound));
     EXPECT_EQ(r.summary.failed, 1);
-    const auto failed = ofKind(r, core::EventKind::ItemFailed);
+    const auto failed = ofKind<core::ItemFailed>(r);
     ASSERT_EQ(failed.size(), 1U);
-    EXPECT_NE(failed[0].error->message.find("has no video stream"), std::string::npos);
+    EXPECT_NE(failed[0].error.message.find("has no video stream"), std::string::npos);
 }
 
 TEST_F(VideoJob, CancelKeepsAPlayablePartialFile) {
@@ -300,7 +306,7 @@ TEST_F(VideoJob, CancelKeepsAPlayablePartialFile) {
               "");
     m_cancelAfter = 3;
     std::int64_t doneAtCancel = 0;
-    const auto r = run(settings(clip), [&](const core::Event& e) { doneAtCancel = e.framesDone; });
+    const auto r = run(settings(clip), [&](const core::Batch& e) { doneAtCancel = e.framesDone; });
     EXPECT_EQ(r.summary.succeeded, 0);
     const auto partial = m_dir / "long_x2.partial.mkv";
     ASSERT_TRUE(fs::exists(partial)) << r.log;
@@ -450,7 +456,7 @@ TEST_F(VideoJob, ResumedFramesOutWritesOnlyTheFramesThatAreMissing) {
         << r.log;
     int batches = 0;
     for (const auto& e : r.events) {
-        batches += e.kind == core::EventKind::Batch ? 1 : 0;
+        batches += std::holds_alternative<core::Batch>(e) ? 1 : 0;
     }
     EXPECT_EQ(batches, 2);
     EXPECT_EQ(fs::last_write_time(frame(4)), kept);

@@ -31,6 +31,8 @@ public:
     /// are shared out between all the workers on it. Empty `devices`: settings.device alone.
     /// The context must outlive the pool's use of it only as a handle: the pool keeps what it
     /// needs of it alive.
+    /// `settings` must be valid (EngineSettings::validate): they are checked once, where a job's
+    /// settings come in (JobRunner::run), not again here.
     [[nodiscard]] static core::Result<std::unique_ptr<WorkerPool>> create(
         engine::Context& context, const models::ModelRef& model,
         const core::EngineSettings& settings, const std::vector<core::DeviceSpec>& devices = {});
