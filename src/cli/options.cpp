@@ -106,7 +106,8 @@ int parseOptions(int argc, char** argv, Options& options) {
                        "cpu,cpu), or all: each its own workers and model copy")
             ->check([&job](const std::string& text) { return parseDevices(text, job); });
     app.add_option("-f,--format", job.format,
-                   "Output format: png, jpg, webp, tif or bmp; mp4, mkv, mov or webm for videos");
+                   "Output format: png, jpg, webp, tif or bmp; mp4, mkv, mov or webm for videos; "
+                   "gif or webp for animations");
     app.add_option("--name", job.namePattern,
                    "Output file name pattern: {name} (the input's), {scale}, {model}")
         ->capture_default_str();

@@ -161,4 +161,14 @@ bool hasVideoOutputExtension(const fs::path& path) {
     return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
 }
 
+const std::vector<std::string>& animationOutputExtensions() {
+    static const std::vector<std::string> kExtensions = {".gif", ".webp"};
+    return kExtensions;
+}
+
+bool hasAnimationOutputExtension(const fs::path& path) {
+    const auto& all = animationOutputExtensions();
+    return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
+}
+
 }  // namespace upscale::media

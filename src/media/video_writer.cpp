@@ -12,6 +12,7 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include "animation_out.hpp"
 #include "ffmpeg_handles.hpp"
 #include "segment_file.hpp"
 #include "segment_join.hpp"
@@ -33,6 +34,16 @@ template <typename T>
 T colourFromName(int (*parse)(const char*), const std::string& name, T fallback) {
     const int value = parse(name.c_str());
     return value < 0 ? fallback : static_cast<T>(value);
+}
+
+core::Error cannotHold(const AVOutputFormat& container, const AVCodec& codec,
+                       const fs::path& target) {
+    return core::Error{
+        ErrorCode::InvalidArgument,
+        fmt::format("The {} container cannot hold {} video, so '{}' cannot be written. "
+                    "Matroska (MKV) holds every codec offered.",
+                    container.name, avcodec_get_name(codec.id), target.string()),
+        core::Remedy::ChooseContainer, target.string()};
 }
 
 }  // namespace
@@ -65,11 +76,14 @@ struct VideoWriter::Impl {
     VideoWriteOptions options;
     SegmentOptions segments;
     bool ownFolder = false;  ///< the segment folder is ours to remove
+    AnimationFormat animation = AnimationFormat::None;
+    bool alpha = false;            ///< frames come as RGBA and the output keeps alpha
+    std::int64_t frameLength = 1;  ///< the usual frame's duration, in the time base
     EncoderConfig config;
     StreamPlan plan;
     VideoMetadata metadata;
-    int turns = 0;           ///< clockwise quarter turns given to each frame before encoding
-    core::Image turned;      ///< the turned frame, when turns != 0
+    int turns = 0;         ///< clockwise quarter turns given to each frame before encoding
+    core::Image turned;    ///< the turned frame, when turns != 0
     ff::CodecPtr encoder;  ///< the current segment's, or null between segments
     std::optional<SegmentFileWriter> file;
     SegmentInfo current;
@@ -255,6 +269,27 @@ struct VideoWriter::Impl {
     }
 };
 
+namespace {
+
+/// Plans the other streams and has the muxer try the header with them, before the first frame.
+core::Result<void> planAndTryJoin(VideoWriter::Impl& impl, const AVOutputFormat& container,
+                                  const SegmentHeader& header) {
+    auto plan = planStreams(impl.sourceFile, container, impl.options);
+    if (!plan) {
+        return fail(plan.error());
+    }
+    impl.plan = std::move(*plan);
+    const double all = std::numeric_limits<double>::infinity();
+    if (!tryJoin({{}, impl.target, impl.target, impl.sourceFile, {}, all}, header)) {
+        // The codec lookup is not the muxer's last word (AV1 in MOV).
+        return fail(cannotHold(container, *impl.config.codec, impl.target));
+    }
+    return tryJoin({{}, impl.target, impl.target, impl.sourceFile, impl.plan, all, impl.metadata},
+                   header);
+}
+
+}  // namespace
+
 VideoWriter::VideoWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 VideoWriter::~VideoWriter() = default;
 
@@ -277,6 +312,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     impl->options = options;
     impl->inputWidth = width;
     impl->inputHeight = height;
+    impl->animation = animationFormatOf(target);
+    const bool animation = impl->animation != AnimationFormat::None;
     const AVOutputFormat* container = av_guess_format(nullptr, target.c_str(), nullptr);
     if (container == nullptr) {
         return fail(ErrorCode::InvalidArgument,
@@ -284,7 +321,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
                                 "outputs end in .mp4, .mkv, .mov or .webm.",
                                 target.string()));
     }
-    const char* encoderName = encoderFor(options.codec, target);
+    // An animation's frames are kept losslessly until the join encodes the animation.
+    const char* encoderName = animation ? "ffv1" : encoderFor(options.codec, target);
     const AVCodec* codec = encoderName ? avcodec_find_encoder_by_name(encoderName) : nullptr;
     const AVPixelFormat sourceFormat = ff::withoutJ(av_get_pix_fmt(source.pixelFormat.c_str()));
     const bool rgbVideo = isRgbFormat(sourceFormat) && source.colorMatrix == "gbr";
@@ -298,19 +336,15 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
                                 encoderName ? encoderName : options.codec, target.string()),
                     core::Remedy::ChooseCodec, target.string());
     }
-    const auto cannotHold = [&] {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("The {} container cannot hold {} video, so '{}' cannot be "
-                                "written. Matroska (MKV) holds every codec offered.",
-                                container->name, avcodec_get_name(codec->id), target.string()),
-                    core::Remedy::ChooseContainer, target.string());
-    };
-    if (avformat_query_codec(container, codec->id, FF_COMPLIANCE_NORMAL) != 1) {
-        return cannotHold();
+    if (!animation && avformat_query_codec(container, codec->id, FF_COMPLIANCE_NORMAL) != 1) {
+        return fail(cannotHold(*container, *codec, target));
     }
 
     AVPixelFormat format = sourceFormat;
-    if (!options.pixelFormat.empty()) {
+    impl->alpha = animation && source.alpha;
+    if (animation) {
+        format = impl->alpha ? AV_PIX_FMT_BGRA : AV_PIX_FMT_BGR0;
+    } else if (!options.pixelFormat.empty()) {
         format = av_get_pix_fmt(options.pixelFormat.c_str());
         if (!supports(codec, format)) {
             return fail(ErrorCode::InvalidArgument,
@@ -322,15 +356,17 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     } else if (format == AV_PIX_FMT_NONE || !supports(codec, format)) {
         format = fallbackFormat(codec, format, rgbVideo);
         if (source.bitsPerComponent > bitsPerSample(format)) {
-            log->warn("'{}' has {} bits per sample; the {} encoder writes at most {}, so '{}' is "
-                      "written with {} bits per sample.",
-                      sourceFile.string(), source.bitsPerComponent, codec->name,
-                      bitsPerSample(format), target.string(), bitsPerSample(format));
+            log->warn(
+                "'{}' has {} bits per sample; the {} encoder writes at most {}, so '{}' is "
+                "written with {} bits per sample.",
+                sourceFile.string(), source.bitsPerComponent, codec->name, bitsPerSample(format),
+                target.string(), bitsPerSample(format));
         }
     }
     impl->metadata = readVideoMetadata(sourceFile);
+    impl->metadata.transparent = impl->metadata.transparent && !impl->alpha;
     reportMetadataLosses(impl->metadata, sourceFile, target);
-    if (!holdsDisplayMatrix(*container)) {
+    if (animation || !holdsDisplayMatrix(*container)) {
         // The container has no place for the rotation: the pictures are turned instead.
         impl->turns = clockwiseQuarterTurns(impl->metadata.rotation);
         impl->metadata.picturesTurned = impl->turns != 0;
@@ -415,16 +451,19 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     if (!header) {
         return fail(header.error());
     }
-    auto plan = planStreams(sourceFile, *container, options);
-    if (!plan) {
-        return fail(plan.error());
-    }
-    impl->plan = std::move(*plan);
-    const double all = std::numeric_limits<double>::infinity();
-    if (!tryJoin({{}, target, target, sourceFile, {}, all}, *header)) {
-        return cannotHold();  // the lookup above is not the muxer's last word (AV1 in MOV)
-    }
-    if (auto ok = tryJoin({{}, target, target, sourceFile, impl->plan, all, impl->metadata}, *header); !ok) {
+    if (animation) {
+        if (auto ok =
+                checkAnimation(impl->animation, sourceFile, target, outWidth, outHeight, options);
+            !ok) {
+            return fail(ok.error());
+        }
+        // A frame lasts until the next one; the last one as long as the usual frame.
+        if (source.frameRate.num > 0 && source.frameRate.den > 0) {
+            impl->frameLength = std::max<std::int64_t>(
+                1, av_rescale_q(1, AVRational{source.frameRate.den, source.frameRate.num},
+                                config.timeBase));
+        }
+    } else if (auto ok = planAndTryJoin(*impl, *container, *header); !ok) {
         return fail(ok.error());
     }
 
@@ -448,7 +487,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
     }
     impl->segments = std::move(segments);
 
-    const AVPixelFormat rgb = source.deep() ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24;
+    const AVPixelFormat rgb = impl->alpha ? (source.deep() ? AV_PIX_FMT_RGBA64 : AV_PIX_FMT_RGBA)
+                                          : (source.deep() ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24);
     impl->sws.reset(sws_getContext(width, height, rgb, outWidth, outHeight, format,
                                    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
                                    nullptr, nullptr));
@@ -472,12 +512,14 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
 core::Result<void> VideoWriter::write(const VideoFrame& frame) {
     Impl& d = *m_impl;
     const core::Image& image = frame.image;
-    if (image.width() != d.inputWidth || image.height() != d.inputHeight || image.channels() != 3) {
-        return fail(ErrorCode::Internal,
-                    fmt::format("Frame {} for '{}' is {}x{} with {} channels; the writer expects "
-                                "{}x{} RGB.",
-                                frame.index, d.target.string(), image.width(), image.height(),
-                                image.channels(), d.inputWidth, d.inputHeight));
+    if (image.width() != d.inputWidth || image.height() != d.inputHeight ||
+        image.channels() != (d.alpha ? 4 : 3)) {
+        return fail(
+            ErrorCode::Internal,
+            fmt::format("Frame {} for '{}' is {}x{} with {} channels; the writer expects "
+                        "{}x{} {}.",
+                        frame.index, d.target.string(), image.width(), image.height(),
+                        image.channels(), d.inputWidth, d.inputHeight, d.alpha ? "RGBA" : "RGB"));
     }
     if (d.encoder) {
         const double since =
@@ -513,6 +555,10 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
     return d.drain();
 }
 
+bool VideoWriter::keepsAlpha() const {
+    return m_impl->alpha;
+}
+
 core::Result<void> VideoWriter::closeSegment() {
     Impl& d = *m_impl;
     if (!d.encoder) {
@@ -538,7 +584,14 @@ core::Result<fs::path> VideoWriter::finish(bool complete, const fs::path& finalP
     // The container is put together inside the segment folder, which a later run with the same
     // segments cleans up whatever happened to this one; the rename moves it out in one step.
     const fs::path temporary = d.segments.folder / ("joined" + d.target.extension().string());
-    auto joined = joinSegments({d.closed, d.target, temporary, d.sourceFile, d.plan, until, d.metadata});
+    auto joined =
+        d.animation == AnimationFormat::None
+            ? joinSegments({d.closed, d.target, temporary, d.sourceFile, d.plan, until, d.metadata})
+            : joinAnimation({d.animation, d.closed, d.target, temporary, d.config.timeBase,
+                             complete
+                                 ? lastFrameDuration(d.sourceFile, d.config.timeBase, d.frameLength)
+                                 : d.frameLength,
+                             animationPlays(d.sourceFile), d.alpha});
     if (!joined) {
         std::error_code ignored;
         fs::remove(temporary, ignored);

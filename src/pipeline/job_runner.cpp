@@ -81,8 +81,7 @@ core::Result<models::ModelRef> resolveJobModel(const JobSettings& settings) {
     if (modelName.empty()) {
         const auto* def = manifest->defaultModel();
         if (def == nullptr) {
-            return core::fail(core::ErrorCode::NotFound,
-                              "No bundled model was found.",
+            return core::fail(core::ErrorCode::NotFound, "No bundled model was found.",
                               core::Remedy::ChooseModel);
         }
         modelName = def->id;
@@ -103,16 +102,19 @@ core::Result<void> JobSettings::validate() const {
                                       scale));
     }
     if (!format.empty() && !media::hasImageExtension("x." + format) &&
-        !media::hasVideoOutputExtension("x." + format)) {
+        !media::hasVideoOutputExtension("x." + format) &&
+        !media::hasAnimationOutputExtension("x." + format)) {
         return core::fail(core::ErrorCode::InvalidArgument,
                           fmt::format("Unknown output format '{}'. Use png, jpg, webp, tif or "
-                                      "bmp for images, mp4, mkv, mov or webm for videos.",
+                                      "bmp for images, mp4, mkv, mov or webm for videos, gif or "
+                                      "webp for animations.",
                                       format));
     }
-    if (!videoFormat.empty() && !media::hasVideoOutputExtension("x." + videoFormat)) {
+    if (!videoFormat.empty() && !media::hasVideoOutputExtension("x." + videoFormat) &&
+        !media::hasAnimationOutputExtension("x." + videoFormat)) {
         return core::fail(core::ErrorCode::InvalidArgument,
                           fmt::format("Unknown video output format '{}'. Use mp4, mkv, mov or "
-                                      "webm.",
+                                      "webm, or gif or webp for an animation.",
                                       videoFormat));
     }
     if (auto valid = video.validate(); !valid) {

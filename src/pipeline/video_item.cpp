@@ -86,14 +86,16 @@ public:
         return next;
     }
 
+    /// True when the frames written must carry their alpha channel.
+    [[nodiscard]] bool keepsAlpha() const { return m_writer && m_writer->keepsAlpha(); }
+
     [[nodiscard]] std::size_t segmentsDone() const {
         return m_journal ? m_journal->done().size() : 0;
     }
 
     /// Writes one video part: its segment is cut where the plan said, and closed alone.
     static core::Result<FrameSink> forPart(const JobItem& item, const JobSettings& settings,
-                                           const media::VideoProbe& probe, int width,
-                                           int height) {
+                                           const media::VideoProbe& probe, int width, int height) {
         const VideoPart& part = *item.part;
         media::SegmentOptions segments;
         segments.folder = part.folder;
@@ -133,8 +135,8 @@ private:
             return fail(ErrorCode::Internal,
                         fmt::format("Segment {} in '{}' was cut differently from its plan "
                                     "(frames {} to {}); the job must be planned again.",
-                                    part.index, m_target.string(),
-                                    part.firstFrame + 1, part.firstFrame + part.frames));
+                                    part.index, m_target.string(), part.firstFrame + 1,
+                                    part.firstFrame + part.frames));
         }
         return m_closed->front().file;
     }
@@ -169,7 +171,7 @@ core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& setting
         }
         return FrameSink(settings.framesOut, item.input.stem().string(), settings.overwrite);
     }
-    if (media::hasImageExtension(item.output)) {
+    if (media::hasImageExtension(item.output) && !media::hasAnimationOutputExtension(item.output)) {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("'{}' is a video; it cannot be saved as the image '{}'.",
                                 item.input.string(), item.output.string()),
@@ -219,6 +221,7 @@ core::Result<core::Event> runVideoItem(const JobItem& item, core::Event event,
     if (!sink) {
         return fail(sink.error());
     }
+    reader.keepAlpha(sink->keepsAlpha());
     if (!context.settings.framesOut.empty() && !item.part) {
         event.output = context.settings.framesOut.string();
     }
