@@ -177,6 +177,7 @@ struct VideoReader::Impl {
     std::int64_t framesRead = 0;
     std::int64_t lastPts = AV_NOPTS_VALUE;
     bool alpha = false;  ///< frames come with their alpha channel (RGBA)
+    bool transparencyReported = false;
 
     /// One scaler per stream, rebuilt only when the decoded layout changes (never per frame).
     bool prepareScaler(const AVFrame& src) {
@@ -216,6 +217,13 @@ struct VideoReader::Impl {
                             nameOr(av_get_pix_fmt_name(static_cast<AVPixelFormat>(src.format)))));
         }
         VideoFrame out;
+        if (toRgb && !alpha && probe.alpha && !transparencyReported && anyTransparent(src)) {
+            transparencyReported = true;
+            core::logger("media")->warn(
+                "'{}' has transparent areas (from frame {}); the output has no alpha channel, "
+                "so there it shows the colours stored under them.",
+                path.string(), framesRead + 1);
+        }
         if (toRgb) {
             out.image = core::Image(probe.width, probe.height, alpha ? 4 : 3,
                                     probe.deep() ? core::BitDepth::U16 : core::BitDepth::U8);

@@ -4,14 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-
-#include <spdlog/sinks/ostream_sink.h>
+#include <tuple>
 
 #include "common/animation_checks.hpp"
-#include "upscale/core/logging.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/media/video_writer.hpp"
+#include "video_rewrite.hpp"
 
 namespace fs = std::filesystem;
 using namespace upscale;
@@ -22,15 +20,11 @@ namespace {
 class AnimationOut : public ::testing::Test {
 protected:
     void SetUp() override {
-        UPSCALE_REQUIRE_ENCODERS("apng", "gif", "libx264", "aac");
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::path(UPSCALE_TEST_BINARY_DIR) / ("animation_" + std::string(info->name()));
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-        m_sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(m_log);
-        core::addLogSink(m_sink);
+        UPSCALE_REQUIRE_ENCODERS("apng", "gif", "libx264", "aac", "ffv1", "prores_ks");
+        m_dir = freshDir();
+        m_log = std::make_unique<LogCapture>();
     }
-    void TearDown() override { core::removeLogSink(m_sink); }
+    void TearDown() override { m_log.reset(); }
 
     /// An APNG of four 32x24 frames shown 0.2, 0.3, 0.6 and 0.6 s, played three times: the
     /// left half red, the right half green, blue rising with the frame; the top half of every
@@ -44,48 +38,6 @@ protected:
                            apng),
                   "");
         return apng;
-    }
-
-    /// Reads every frame of `source` (with alpha when the writer keeps it) and writes it
-    /// unscaled, as a job would.
-    core::Result<fs::path> rewrite(const fs::path& source, const fs::path& target,
-                                   const media::VideoWriteOptions& options = {},
-                                   media::SegmentOptions segments = {}, std::int64_t stopAt = -1) {
-        auto reader = media::VideoReader::open(source);
-        if (!reader) {
-            return core::fail(reader.error());
-        }
-        const auto& probe = (*reader)->probe();
-        auto writer = media::VideoWriter::create(target, source, probe, probe.width, probe.height,
-                                                 options, std::move(segments));
-        if (!writer) {
-            return core::fail(writer.error());
-        }
-        (*reader)->keepAlpha((*writer)->keepsAlpha());
-        for (std::int64_t i = 0; i < m_resumeAt; ++i) {
-            if (auto skipped = (*reader)->skip(); !skipped || !*skipped) {
-                return core::fail(core::ErrorCode::Internal, "The source is too short.");
-            }
-        }
-        for (std::int64_t i = m_resumeAt; i != stopAt; ++i) {
-            auto frame = (*reader)->read();
-            if (!frame) {
-                return core::fail(frame.error());
-            }
-            if (!*frame) {
-                break;
-            }
-            if (auto ok = (*writer)->write(**frame); !ok) {
-                return core::fail(ok.error());
-            }
-        }
-        if (stopAt >= 0) {
-            if (auto ok = (*writer)->closeSegment(); !ok) {
-                return core::fail(ok.error());
-            }
-            return target;  // the writer goes without joining, as a killed job's would
-        }
-        return (*writer)->finish(true, target);
     }
 
     /// Checks frames decoded from an output of transparentApng(): the source's colours, the top
@@ -107,9 +59,7 @@ protected:
     }
 
     fs::path m_dir;
-    std::ostringstream m_log;
-    std::shared_ptr<spdlog::sinks::ostream_sink_mt> m_sink;
-    std::int64_t m_resumeAt = 0;
+    std::unique_ptr<LogCapture> m_log;
 };
 
 }  // namespace
@@ -124,7 +74,7 @@ TEST_F(AnimationOut, GifKeepsEveryFrameItsTimePlayCountAndTransparency) {
     EXPECT_EQ(frameDurations(gif), frameDurations(apng));  // the last frame's too
     EXPECT_EQ(gifLoopCount(gif), 2);                       // played three times: two repeats
     expectSourcePixels(ffmpegRgbaFrames(gif, 32, 24));
-    EXPECT_EQ(m_log.str().find("transparent"), std::string::npos) << m_log.str();
+    EXPECT_EQ(m_log->text().find("transparent"), std::string::npos) << m_log->text();
     // Nothing is left beside it: no segment folder, no temporary file.
     EXPECT_EQ(std::distance(fs::directory_iterator(m_dir), fs::directory_iterator()), 2);
 }
@@ -190,7 +140,7 @@ TEST_F(AnimationOut, VideoBecomesAnEndlessOpaqueGifCloseToItsColoursWithoutItsAu
     EXPECT_EQ(gifLoopCount(gif), 0);
     EXPECT_EQ(frameTimes(gif), frameTimes(clip));
     EXPECT_EQ(streamTypes(gif), std::vector<std::string>{"video"});
-    std::string log = m_log.str();
+    std::string log = m_log->text();
     EXPECT_NE(log.find("The audio stream 1 (aac) of '" + clip.string() +
                        "' is left out: a GIF animation holds pictures only"),
               std::string::npos)
@@ -225,15 +175,14 @@ TEST_F(AnimationOut, StoppedAnimationResumesAfterItsClosedSegments) {
         return {};
     };
     const auto gif = m_dir / "out.gif";
-    ASSERT_TRUE(rewrite(apng, gif, {}, first, 2).has_value());
+    ASSERT_TRUE(rewrite(apng, gif, {}, first, {0, 2}).has_value());
     ASSERT_EQ(closed.size(), 2U);
     EXPECT_FALSE(fs::exists(gif));
     media::SegmentOptions second;
     second.folder = folder;
     second.seconds = 0.1;
     second.done = closed;
-    m_resumeAt = 2;
-    const auto written = rewrite(apng, gif, {}, second);
+    const auto written = rewrite(apng, gif, {}, second, {2, -1});
     ASSERT_TRUE(written.has_value()) << written.error().message;
     EXPECT_EQ(frameTimes(gif), frameTimes(apng));
     EXPECT_EQ(frameDurations(gif), frameDurations(apng));
@@ -259,4 +208,32 @@ TEST_F(AnimationOut, ACodecOrATooLargePictureIsRefusedBeforeTheFirstFrame) {
     EXPECT_NE(large.error().message.find("at most 16383x16383"), std::string::npos)
         << large.error().message;
     EXPECT_FALSE(fs::exists(m_dir / "out.webp"));
+}
+
+TEST_F(AnimationOut, TransparencyIsKeptWithFfv1InMkvAndProRes4444InMov) {
+    const auto apng = transparentApng();
+    for (const auto& [name, codec, pixelFormat] :
+         {std::tuple{"out.mkv", "ffv1", "bgra"}, std::tuple{"out.mov", "prores", "yuva444p10le"}}) {
+        SCOPED_TRACE(name);
+        media::VideoWriteOptions options;
+        options.codec = codec;
+        const auto out = m_dir / name;
+        const auto written = rewrite(apng, out, options);
+        ASSERT_TRUE(written.has_value()) << written.error().message;
+        EXPECT_EQ(videoStream(out).value("pix_fmt", ""), pixelFormat);
+        EXPECT_EQ(frameTimes(out), frameTimes(apng));
+        const auto frames = ffmpegRgbaFrames(out, 32, 24);
+        ASSERT_EQ(frames.size(), 4U);
+        for (int n = 0; n < 4; ++n) {
+            const RgbaFrame& f = frames[static_cast<std::size_t>(n)];
+            EXPECT_EQ(f.at(4, 4, 3), n % 2 == 1 ? 0 : 255) << "frame " << n;
+            EXPECT_EQ(f.at(28, 20, 3), 255) << "frame " << n;
+            EXPECT_NEAR(f.at(28, 20, 1), 200, 3) << "frame " << n;
+        }
+    }
+    // Kept, so not called lost.
+    EXPECT_EQ(m_log->text().find("transparent"), std::string::npos) << m_log->text();
+    // H.264 has no alpha: the one warning.
+    ASSERT_TRUE(rewrite(apng, m_dir / "out.mp4").has_value());
+    EXPECT_EQ(m_log->count("has transparent areas"), 1U) << m_log->text();
 }
