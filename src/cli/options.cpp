@@ -109,10 +109,12 @@ int parseOptions(int argc, char** argv, Options& options) {
                        "cpu,cpu), or all: each its own workers and model copy")
             ->check([&job](const std::string& text) { return parseDevices(text, job); });
     app.add_option("-f,--format", job.format,
-                   fmt::format("Output format: {}; {} for videos",
+                   fmt::format("Output format: {}; {} for videos; {} for animations",
                                media::extensionChoice(media::filesOf(media::imageFormats()),
                                                       media::FormatUse::Write, false),
                                media::extensionChoice(media::filesOf(media::videoContainers()),
+                                                      media::FormatUse::Write, false),
+                               media::extensionChoice(media::filesOf(media::animationFormats()),
                                                       media::FormatUse::Write, false)));
     app.add_option("--name", job.namePattern,
                    "Output file name pattern: {name} (the input's), {scale}, {model}")

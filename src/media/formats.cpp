@@ -36,6 +36,13 @@ constexpr std::array<ContainerRow, 13> kContainers{{
     {{"GIF", {".gif", ""}, true, false}},
 }};
 
+// Animations written from a video: the video writer's segments are encoded into one of these at
+// the end (animation_out.cpp).
+constexpr std::array<ContainerRow, 2> kAnimations = {{
+    {{"GIF", {".gif", ""}}},
+    {{"WebP", {".webp", ""}}},
+}};
+
 bool holds(const FileFormat& file, const std::string& extension) {
     return !extension.empty() && std::find(file.extensions.begin(), file.extensions.end(),
                                            extension) != file.extensions.end();
@@ -66,6 +73,10 @@ std::span<const ImageFormatRow> imageFormats() {
 
 std::span<const ContainerRow> videoContainers() {
     return kContainers;
+}
+
+std::span<const ContainerRow> animationFormats() {
+    return kAnimations;
 }
 
 const ImageFormatRow* findImageFormat(const std::filesystem::path& path,

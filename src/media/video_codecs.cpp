@@ -77,6 +77,11 @@ bool isRgbFormat(AVPixelFormat format) {
     return isRgb(av_pix_fmt_desc_get(format));
 }
 
+bool hasAlphaChannel(AVPixelFormat format) {
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
+    return desc != nullptr && (desc->flags & AV_PIX_FMT_FLAG_ALPHA) != 0;
+}
+
 const AVCodec* encoderForSource(const AVCodec* codec, bool rgbVideo) {
     if (std::string_view(codec->name) == "libx264" && rgbVideo) {
         if (const AVCodec* rgb = avcodec_find_encoder_by_name("libx264rgb")) {
@@ -92,6 +97,18 @@ AVPixelFormat fallbackFormat(const AVCodec* codec, AVPixelFormat source, bool rg
     const bool rgb = isRgb(desc);
     const bool yuv = desc != nullptr && !rgb && (desc->flags & AV_PIX_FMT_FLAG_PAL) == 0 &&
                      desc->nb_components >= 3;
+    if (hasAlphaChannel(source)) {
+        // Alpha stays where the encoder has a layout for it: ProRes 4444 with alpha, FFV1.
+        const AVPixelFormat best =
+            codec->id == AV_CODEC_ID_PRORES
+                ? AV_PIX_FMT_YUVA444P10
+                : (codec->pix_fmts != nullptr
+                       ? avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, source, 1, nullptr)
+                       : AV_PIX_FMT_NONE);
+        if (hasAlphaChannel(best) && supports(codec, best)) {
+            return best;
+        }
+    }
     if (codec->id == AV_CODEC_ID_PRORES) {
         // ProRes 4444 for RGB and full-chroma sources, else the usual 4:2:2 10-bit.
         const bool fullChroma =
@@ -160,6 +177,17 @@ const std::vector<std::string>& videoOutputExtensions() {
 
 bool hasVideoOutputExtension(const fs::path& path) {
     const auto& all = videoOutputExtensions();
+    return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
+}
+
+const std::vector<std::string>& animationOutputExtensions() {
+    static const std::vector<std::string> kExtensions =
+        extensionsOf(filesOf(animationFormats()), FormatUse::Write);
+    return kExtensions;
+}
+
+bool hasAnimationOutputExtension(const fs::path& path) {
+    const auto& all = animationOutputExtensions();
     return std::find(all.begin(), all.end(), lowerExtension(path)) != all.end();
 }
 

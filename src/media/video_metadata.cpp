@@ -15,6 +15,7 @@ extern "C" {
 }
 
 #include "upscale/core/logging.hpp"
+#include "video_codecs.hpp"
 
 namespace upscale::media {
 namespace fs = std::filesystem;
@@ -35,35 +36,8 @@ void keep(VideoMetadata& meta, AVPacketSideDataType type, const void* data, std:
     meta.sideData.emplace_back(type, std::vector<std::uint8_t>(begin, begin + size));
 }
 
-bool hasAlpha(AVPixelFormat format) {
-    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
-    return desc != nullptr && (desc->flags & AV_PIX_FMT_FLAG_ALPHA) != 0;
-}
-
-/// True when some pixel of the frame is not fully opaque.
-bool anyTransparent(const AVFrame& frame) {
-    const auto format = static_cast<AVPixelFormat>(frame.format);
-    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
-    if (!hasAlpha(format) || desc->nb_components < 2) {
-        return false;
-    }
-    const int alpha = desc->nb_components - 1;
-    const std::uint32_t opaque = (1U << desc->comp[alpha].depth) - 1;
-    std::vector<std::uint32_t> row(static_cast<std::size_t>(frame.width));
-    for (int y = 0; y < frame.height; ++y) {
-        av_read_image_line2(row.data(), const_cast<const std::uint8_t**>(frame.data),
-                            frame.linesize, desc, 0, y, alpha, frame.width, 0, 4);
-        for (const std::uint32_t a : row) {
-            if (a < opaque) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/// HDR10 metadata carried in the pictures (SEI messages) rather than in the container, and
-/// transparency: from the first decoded frame.
+/// HDR10 metadata carried in the pictures (SEI messages) rather than in the container: from the
+/// first decoded frame.
 void readFirstFrame(AVFormatContext& input, int index, VideoMetadata& meta) {
     const AVStream* st = input.streams[index];
     const AVCodec* decoder = avcodec_find_decoder(st->codecpar->codec_id);
@@ -112,7 +86,6 @@ void readFirstFrame(AVFormatContext& input, int index, VideoMetadata& meta) {
         keep(meta, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, sd->data, sd->size);
     }
     meta.hdr10Plus = av_frame_get_side_data(frame.get(), AV_FRAME_DATA_DYNAMIC_HDR_PLUS) != nullptr;
-    meta.transparent = anyTransparent(*frame);
     meta.dolbyVision =
         meta.dolbyVision ||
         av_frame_get_side_data(frame.get(), AV_FRAME_DATA_DOVI_RPU_BUFFER) != nullptr;
@@ -150,8 +123,7 @@ VideoMetadata readVideoMetadata(const fs::path& source) {
         }
     }
     meta.dolbyVision = av_stream_get_side_data(st, AV_PKT_DATA_DOVI_CONF, nullptr) != nullptr;
-    if (hdrTransfer(st->codecpar->color_trc) ||
-        hasAlpha(static_cast<AVPixelFormat>(st->codecpar->format))) {
+    if (hdrTransfer(st->codecpar->color_trc)) {
         for (unsigned i = 0; i < input->nb_streams; ++i) {
             input->streams[i]->discard =
                 static_cast<int>(i) == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
@@ -159,6 +131,27 @@ VideoMetadata readVideoMetadata(const fs::path& source) {
         readFirstFrame(*input, index, meta);
     }
     return meta;
+}
+
+bool anyTransparent(const AVFrame& frame) {
+    const auto format = static_cast<AVPixelFormat>(frame.format);
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
+    if (!hasAlphaChannel(format) || desc->nb_components < 2) {
+        return false;
+    }
+    const int alpha = desc->nb_components - 1;
+    const std::uint32_t opaque = (1U << desc->comp[alpha].depth) - 1;
+    std::vector<std::uint32_t> row(static_cast<std::size_t>(frame.width));
+    for (int y = 0; y < frame.height; ++y) {
+        av_read_image_line2(row.data(), const_cast<const std::uint8_t**>(frame.data),
+                            frame.linesize, desc, 0, y, alpha, frame.width, 0, 4);
+        for (const std::uint32_t a : row) {
+            if (a < opaque) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 void reportMetadataLosses(const VideoMetadata& meta, const fs::path& source,
@@ -174,12 +167,6 @@ void reportMetadataLosses(const VideoMetadata& meta, const fs::path& source,
         log->warn(
             "'{}' has Dolby Vision metadata, which cannot be carried through upscaling; "
             "'{}' keeps the base layer's HDR10 metadata only.",
-            source.string(), target.string());
-    }
-    if (meta.transparent) {
-        log->warn(
-            "'{}' has transparent areas; videos are upscaled without transparency, so in "
-            "'{}' they show the colours stored under them.",
             source.string(), target.string());
     }
     if (meta.interlaced()) {

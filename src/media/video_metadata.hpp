@@ -21,7 +21,6 @@ struct VideoMetadata {
     std::vector<std::pair<AVPacketSideDataType, std::vector<std::uint8_t>>> sideData;
     bool hdr10Plus = false;    ///< per-frame HDR10+ metadata (SMPTE ST 2094-40)
     bool dolbyVision = false;  ///< a Dolby Vision configuration or RPU
-    bool transparent = false;  ///< the first frame has pixels that are not fully opaque
     double rotation = 0.0;     ///< counter-clockwise degrees, from the display matrix
     bool picturesTurned = false;  ///< the writer turned the pictures: the output has no rotation
 
@@ -32,12 +31,12 @@ struct VideoMetadata {
 };
 
 /// Reads the metadata of the best video stream of `source`. HDR10 static metadata comes from the
-/// stream, else from the side data of its first decoded frame; transparency (GIF, APNG) from the
-/// alpha of that frame. Nothing is an error: a source that cannot be read gives empty metadata.
+/// stream, else from the side data of its first decoded frame. Nothing is an error: a source that
+/// cannot be read gives empty metadata.
 [[nodiscard]] VideoMetadata readVideoMetadata(const std::filesystem::path& source);
 
-/// One warning for each property of `meta` the output cannot carry (HDR10+, Dolby Vision,
-/// transparency), and one for interlaced sources, whose frames are upscaled as whole pictures.
+/// One warning for each property of `meta` the output cannot carry (HDR10+, Dolby Vision), and
+/// one for interlaced sources, whose frames are upscaled as whole pictures.
 void reportMetadataLosses(const VideoMetadata& meta, const std::filesystem::path& source,
                           const std::filesystem::path& target);
 
@@ -52,6 +51,9 @@ void applyVideoMetadata(const VideoMetadata& meta, AVStream& stream);
 /// reader takes it off every frame time and the copied streams are moved by the same amount, so
 /// the streams stay in sync.
 [[nodiscard]] std::int64_t timelineOffset(const AVFormatContext& input, int videoIndex);
+
+/// True when some pixel of the frame is not fully opaque.
+[[nodiscard]] bool anyTransparent(const AVFrame& frame);
 
 /// True for containers that store a display matrix (MP4, MOV); elsewhere the pictures are turned.
 [[nodiscard]] bool holdsDisplayMatrix(const AVOutputFormat& container);

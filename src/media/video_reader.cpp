@@ -58,6 +58,7 @@ VideoProbe describe(const AVFormatContext* ctx, int videoIndex) {
     probe.pixelFormat = nameOr(av_get_pix_fmt_name(format));
     if (const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format); desc != nullptr) {
         probe.bitsPerComponent = desc->comp[0].depth;
+        probe.alpha = (desc->flags & AV_PIX_FMT_FLAG_ALPHA) != 0;
     }
     probe.timeBase = {st->time_base.num, st->time_base.den};
     AVRational rate = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
@@ -185,13 +186,16 @@ struct VideoReader::Impl {
     bool readError = false;
     std::int64_t framesRead = 0;
     std::int64_t lastPts = AV_NOPTS_VALUE;
+    bool alpha = false;  ///< frames come with their alpha channel (RGBA)
+    bool transparencyReported = false;
 
     /// One scaler per stream, rebuilt only when the decoded layout changes (never per frame).
     bool prepareScaler(const AVFrame& src) {
         if (sws && src.width == swsWidth && src.height == swsHeight && src.format == swsFormat) {
             return true;
         }
-        const AVPixelFormat dst = probe.deep() ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24;
+        const AVPixelFormat dst = alpha ? (probe.deep() ? AV_PIX_FMT_RGBA64 : AV_PIX_FMT_RGBA)
+                                        : (probe.deep() ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24);
         // The range is given below, so the deprecated full-range layouts are read as the plain
         // ones (the same samples) and the scaler does not warn about them.
         const AVPixelFormat from = ff::withoutJ(static_cast<AVPixelFormat>(src.format));
@@ -223,8 +227,15 @@ struct VideoReader::Impl {
                             nameOr(av_get_pix_fmt_name(static_cast<AVPixelFormat>(src.format)))));
         }
         VideoFrame out;
+        if (toRgb && !alpha && probe.alpha && !transparencyReported && anyTransparent(src)) {
+            transparencyReported = true;
+            core::logger("media")->warn(
+                "'{}' has transparent areas (from frame {}); the output has no alpha channel, "
+                "so there it shows the colours stored under them.",
+                path.string(), framesRead + 1);
+        }
         if (toRgb) {
-            out.image = core::Image(probe.width, probe.height, 3,
+            out.image = core::Image(probe.width, probe.height, alpha ? 4 : 3,
                                     probe.deep() ? core::BitDepth::U16 : core::BitDepth::U8);
             std::array<std::uint8_t*, 4> dstData{out.image.row(0), nullptr, nullptr, nullptr};
             std::array<int, 4> dstStride{static_cast<int>(out.image.rowBytes()), 0, 0, 0};
@@ -327,6 +338,14 @@ core::Result<std::unique_ptr<VideoReader>> VideoReader::open(const fs::path& pat
 
 const VideoProbe& VideoReader::probe() const {
     return m_impl->probe;
+}
+
+void VideoReader::keepAlpha(bool keep) {
+    Impl& d = *m_impl;
+    if (d.alpha != keep) {
+        d.alpha = keep;
+        d.sws.reset();
+    }
 }
 
 bool VideoReader::endedEarly() const {

@@ -8,11 +8,12 @@
 #include <fmt/format.h>
 
 extern "C" {
-#include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 }
 
+#include "animation_out.hpp"
 #include "ffmpeg_handles.hpp"
+#include "segment_encoder.hpp"
 #include "segment_file.hpp"
 #include "segment_join.hpp"
 #include "stream_plan.hpp"
@@ -37,29 +38,21 @@ T colourFromName(int (*parse)(const char*), const std::string& name, T fallback)
     return value < 0 ? fallback : static_cast<T>(value);
 }
 
+core::Error cannotHold(const AVOutputFormat& container, const AVCodec& codec,
+                       const fs::path& target) {
+    return core::Error{
+        ErrorCode::InvalidArgument,
+        fmt::format("The {} container cannot hold {} video, so '{}' cannot be written. "
+                    "Matroska (MKV) holds every codec offered.",
+                    container.name, avcodec_get_name(codec.id), target.string()),
+        core::Remedy::ChooseContainer, target.string()};
+}
+
 }  // namespace
 
 std::string segmentFileName(int index) {
     return fmt::format("{:06d}.seg", index);
 }
-
-/// What every segment's encoder is opened with: the same settings give the same stream
-/// parameters, so the segments join into one stream.
-struct EncoderConfig {
-    const AVCodec* codec = nullptr;
-    AVPixelFormat format = AV_PIX_FMT_NONE;
-    int width = 0, height = 0;
-    AVRational timeBase{1, 1};
-    AVRational frameRate{0, 1};
-    AVColorPrimaries primaries = AVCOL_PRI_UNSPECIFIED;
-    AVColorTransferCharacteristic transfer = AVCOL_TRC_UNSPECIFIED;
-    AVColorSpace matrix = AVCOL_SPC_UNSPECIFIED;
-    AVColorRange range = AVCOL_RANGE_UNSPECIFIED;
-    AVRational sampleAspect{0, 1};
-    AVFieldOrder fieldOrder = AV_FIELD_UNKNOWN;
-    int crf = -1;
-    std::string preset;
-};
 
 struct VideoWriter::Impl {
     fs::path target;
@@ -67,127 +60,27 @@ struct VideoWriter::Impl {
     VideoWriteOptions options;
     SegmentOptions segments;
     bool ownFolder = false;  ///< the segment folder is ours to remove
+    AnimationFormat animation = AnimationFormat::None;
+    bool alpha = false;            ///< frames come as RGBA and the output keeps alpha
+    std::int64_t frameLength = 1;  ///< the usual frame's duration, in the time base
     EncoderConfig config;
+    std::optional<SegmentEncoder> coder;
     StreamPlan plan;
     VideoMetadata metadata;
-    int turns = 0;           ///< clockwise quarter turns given to each frame before encoding
-    core::Image turned;      ///< the turned frame, when turns != 0
-    ff::CodecPtr encoder;  ///< the current segment's, or null between segments
+    int turns = 0;       ///< clockwise quarter turns given to each frame before encoding
+    core::Image turned;  ///< the turned frame, when turns != 0
     std::optional<SegmentFileWriter> file;
     SegmentInfo current;
     std::vector<fs::path> closed;  ///< every segment file to join, in order
     ff::SwsPtr sws;
-    ff::FramePtr frame{av_frame_alloc()};
     ff::PacketPtr packet{av_packet_alloc()};
     int inputWidth = 0, inputHeight = 0;
     std::int64_t nextFrame = 0;
     std::int64_t lastPts = 0;
     bool finished = false;
-    bool optionsReported = false;
-    int encoderFrames = 0;  ///< frames the current encoder accepted
-
-    core::Result<void> encoderError(int rc, const char* doing) const {
-        return fail(ErrorCode::Internal,
-                    fmt::format("Cannot {} '{}': {}.", doing, target.string(), ff::errorText(rc)));
-    }
-
-    core::Result<void> openEncoder() {
-        encoder.reset(avcodec_alloc_context3(config.codec));
-        encoderFrames = 0;
-        AVCodecContext& enc = *encoder;
-        enc.width = config.width;
-        enc.height = config.height;
-        enc.pix_fmt = config.format;
-        enc.time_base = config.timeBase;
-        enc.framerate = config.frameRate;
-        enc.color_primaries = config.primaries;
-        enc.color_trc = config.transfer;
-        enc.colorspace = config.matrix;
-        enc.color_range = config.range;
-        enc.sample_aspect_ratio = config.sampleAspect;
-        enc.field_order = config.fieldOrder;
-        enc.thread_count = 0;
-        // Parameter sets go in the stream header, once, for the segments to share.
-        enc.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-        AVDictionary* encoderOptions = nullptr;
-        if (config.crf >= 0) {
-            av_dict_set_int(&encoderOptions, "crf", config.crf, 0);
-        }
-        if (!config.preset.empty()) {
-            av_dict_set(&encoderOptions, "preset", config.preset.c_str(), 0);
-        }
-        const int opened = avcodec_open2(&enc, config.codec, &encoderOptions);
-        for (const AVDictionaryEntry* e = nullptr;
-             (e = av_dict_get(encoderOptions, "", e, AV_DICT_IGNORE_SUFFIX)) != nullptr;) {
-            if (!optionsReported) {  // once per video, not once per segment
-                core::logger("media")->warn("The {} encoder has no option '{}'; it is ignored.",
-                                            config.codec->name, e->key);
-            }
-        }
-        optionsReported = true;
-        av_dict_free(&encoderOptions);
-        if (opened < 0) {
-            encoder.reset();
-            return fail(
-                ErrorCode::InvalidArgument,
-                fmt::format("Cannot open the {} encoder for '{}' ({}x{}, {}): {}. The encoder "
-                            "refuses this preset, quality or pixel format.",
-                            config.codec->name, target.string(), config.width, config.height,
-                            av_get_pix_fmt_name(config.format), ff::errorText(opened)),
-                core::Remedy::EncoderOptions, target.string());
-        }
-        return {};
-    }
-
-    /// Fills the frame buffer with black and sends it to the encoder.
-    int sendBlackFrame() {
-        AVFrame& f = *frame;
-        if (const int rc = av_frame_make_writable(&f); rc < 0) {
-            return rc;
-        }
-        const std::array<std::ptrdiff_t, 4> lines{f.linesize[0], f.linesize[1], f.linesize[2],
-                                                  f.linesize[3]};
-        av_image_fill_black(f.data, lines.data(), config.format, config.range, f.width, f.height);
-        f.pts = 0;
-        const int rc = avcodec_send_frame(encoder.get(), &f);
-        encoderFrames += rc >= 0 ? 1 : 0;
-        return rc;
-    }
-
-    /// Sends the end of the stream and drops what the encoder still holds. Every encoder opened
-    /// is closed this way, after at least one frame: SVT-AV1 never returns from closing an
-    /// encoder that had none, nor from ending its stream.
-    void discardEncoder() {
-        if (encoder && (encoderFrames > 0 || sendBlackFrame() >= 0) &&
-            avcodec_send_frame(encoder.get(), nullptr) >= 0) {
-            while (avcodec_receive_packet(encoder.get(), packet.get()) >= 0) {
-                av_packet_unref(packet.get());
-            }
-        }
-        encoder.reset();
-    }
-
-    /// Opens an encoder with the settings and encodes one black frame: bad settings fail here,
-    /// before any frame is upscaled. Returns the stream parameters the segments will have.
-    core::Result<SegmentHeader> trialEncode() {
-        if (auto ok = openEncoder(); !ok) {
-            return fail(ok.error());
-        }
-        const int rc = sendBlackFrame();
-        SegmentHeader header = SegmentHeader::fromEncoder(*encoder);
-        discardEncoder();
-        if (rc < 0) {
-            return fail(ErrorCode::InvalidArgument,
-                        fmt::format("The {} encoder cannot encode {}x{} {} frames for '{}': {}.",
-                                    config.codec->name, config.width, config.height,
-                                    av_get_pix_fmt_name(config.format), target.string(),
-                                    ff::errorText(rc)));
-        }
-        return header;
-    }
 
     core::Result<void> beginSegment(std::int64_t pts) {
-        if (auto ok = openEncoder(); !ok) {
+        if (auto ok = coder->open(); !ok) {
             return ok;
         }
         current = SegmentInfo{};
@@ -195,8 +88,7 @@ struct VideoWriter::Impl {
         current.file = segments.folder / segmentFileName(current.index);
         current.firstFrame = nextFrame;
         current.firstPts = pts;
-        auto created =
-            SegmentFileWriter::create(current.file, SegmentHeader::fromEncoder(*encoder));
+        auto created = SegmentFileWriter::create(current.file, coder->header());
         if (!created) {
             return fail(created.error());
         }
@@ -207,12 +99,9 @@ struct VideoWriter::Impl {
     /// Moves every packet the encoder has ready into the segment file.
     core::Result<void> drain() {
         for (;;) {
-            const int rc = avcodec_receive_packet(encoder.get(), packet.get());
-            if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) {
-                return {};
-            }
-            if (rc < 0) {
-                return encoderError(rc, "encode the video for");
+            auto got = coder->receive(*packet);
+            if (!got || !*got) {
+                return got ? core::Result<void>{} : fail(got.error());
             }
             auto written = file->write(*packet);
             av_packet_unref(packet.get());
@@ -224,13 +113,13 @@ struct VideoWriter::Impl {
 
     /// Flushes the encoder and closes the segment file; `journal` reports it as closed.
     core::Result<void> closeSegment(bool journal) {
-        if (const int rc = avcodec_send_frame(encoder.get(), nullptr); rc < 0) {
-            return encoderError(rc, "finish encoding");
+        if (auto ended = coder->endStream(); !ended) {
+            return ended;
         }
         if (auto drained = drain(); !drained) {
             return drained;
         }
-        encoder.reset();
+        coder->close();
         auto bytes = file->close();
         file.reset();
         if (!bytes) {
@@ -248,7 +137,7 @@ struct VideoWriter::Impl {
         if (finished) {
             return;
         }
-        discardEncoder();
+        coder.reset();
         file.reset();
         std::error_code ec;
         if (ownFolder && !segments.folder.empty()) {
@@ -256,6 +145,27 @@ struct VideoWriter::Impl {
         }
     }
 };
+
+namespace {
+
+/// Plans the other streams and has the muxer try the header with them, before the first frame.
+core::Result<void> planAndTryJoin(VideoWriter::Impl& impl, const AVOutputFormat& container,
+                                  const SegmentHeader& header) {
+    auto plan = planStreams(impl.sourceFile, container, impl.options);
+    if (!plan) {
+        return fail(plan.error());
+    }
+    impl.plan = std::move(*plan);
+    const double all = std::numeric_limits<double>::infinity();
+    if (!tryJoin({{}, impl.target, impl.target, impl.sourceFile, {}, all}, header)) {
+        // The codec lookup is not the muxer's last word (AV1 in MOV).
+        return fail(cannotHold(container, *impl.config.codec, impl.target));
+    }
+    return tryJoin({{}, impl.target, impl.target, impl.sourceFile, impl.plan, all, impl.metadata},
+                   header);
+}
+
+}  // namespace
 
 VideoWriter::VideoWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 VideoWriter::~VideoWriter() = default;
@@ -279,6 +189,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::createUnguarded(
     impl->options = options;
     impl->inputWidth = width;
     impl->inputHeight = height;
+    impl->animation = animationFormatOf(target);
+    const bool animation = impl->animation != AnimationFormat::None;
     const AVOutputFormat* container = av_guess_format(nullptr, target.c_str(), nullptr);
     if (container == nullptr) {
         return fail(
@@ -288,7 +200,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::createUnguarded(
                         target.string(),
                         extensionChoice(filesOf(videoContainers()), FormatUse::Write, true)));
     }
-    const char* encoderName = encoderFor(options.codec, target);
+    // An animation's frames are kept losslessly until the join encodes the animation.
+    const char* encoderName = animation ? "ffv1" : encoderFor(options.codec, target);
     const AVCodec* codec = encoderName ? avcodec_find_encoder_by_name(encoderName) : nullptr;
     const AVPixelFormat sourceFormat = ff::withoutJ(av_get_pix_fmt(source.pixelFormat.c_str()));
     const bool rgbVideo = isRgbFormat(sourceFormat) && source.colorMatrix == "gbr";
@@ -302,19 +215,14 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::createUnguarded(
                                 encoderName ? encoderName : options.codec, target.string()),
                     core::Remedy::ChooseCodec, target.string());
     }
-    const auto cannotHold = [&] {
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("The {} container cannot hold {} video, so '{}' cannot be "
-                                "written. Matroska (MKV) holds every codec offered.",
-                                container->name, avcodec_get_name(codec->id), target.string()),
-                    core::Remedy::ChooseContainer, target.string());
-    };
-    if (avformat_query_codec(container, codec->id, FF_COMPLIANCE_NORMAL) != 1) {
-        return cannotHold();
+    if (!animation && avformat_query_codec(container, codec->id, FF_COMPLIANCE_NORMAL) != 1) {
+        return fail(cannotHold(*container, *codec, target));
     }
 
     AVPixelFormat format = sourceFormat;
-    if (!options.pixelFormat.empty()) {
+    if (animation) {
+        format = source.alpha ? AV_PIX_FMT_BGRA : AV_PIX_FMT_BGR0;
+    } else if (!options.pixelFormat.empty()) {
         format = av_get_pix_fmt(options.pixelFormat.c_str());
         if (!supports(codec, format)) {
             return fail(ErrorCode::InvalidArgument,
@@ -326,15 +234,18 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::createUnguarded(
     } else if (format == AV_PIX_FMT_NONE || !supports(codec, format)) {
         format = fallbackFormat(codec, format, rgbVideo);
         if (source.bitsPerComponent > bitsPerSample(format)) {
-            log->warn("'{}' has {} bits per sample; the {} encoder writes at most {}, so '{}' is "
-                      "written with {} bits per sample.",
-                      sourceFile.string(), source.bitsPerComponent, codec->name,
-                      bitsPerSample(format), target.string(), bitsPerSample(format));
+            log->warn(
+                "'{}' has {} bits per sample; the {} encoder writes at most {}, so '{}' is "
+                "written with {} bits per sample.",
+                sourceFile.string(), source.bitsPerComponent, codec->name, bitsPerSample(format),
+                target.string(), bitsPerSample(format));
         }
     }
+    // The source's alpha is upscaled and kept when the output's layout has an alpha channel.
+    impl->alpha = source.alpha && hasAlphaChannel(format);
     impl->metadata = readVideoMetadata(sourceFile);
     reportMetadataLosses(impl->metadata, sourceFile, target);
-    if (!holdsDisplayMatrix(*container)) {
+    if (animation || !holdsDisplayMatrix(*container)) {
         // The container has no place for the rotation: the pictures are turned instead.
         impl->turns = clockwiseQuarterTurns(impl->metadata.rotation);
         impl->metadata.picturesTurned = impl->turns != 0;
@@ -401,34 +312,30 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::createUnguarded(
     config.fieldOrder = impl->metadata.fieldOrder;
     config.crf = options.crf;
     config.preset = options.preset;
-    AVFrame& f = *impl->frame;
-    f.format = format;
-    f.width = outWidth;
-    f.height = outHeight;
-    f.color_primaries = config.primaries;
-    f.color_trc = config.transfer;
-    f.colorspace = config.matrix;
-    f.color_range = config.range;
-    if (const int rc = av_frame_get_buffer(&f, 0); rc < 0) {
-        return fail(ErrorCode::OutOfMemory, fmt::format("Out of memory for a {}x{} frame of '{}'.",
-                                                        outWidth, outHeight, target.string()));
+    auto coder = SegmentEncoder::create(config, target);
+    if (!coder) {
+        return fail(coder.error());
     }
+    impl->coder.emplace(std::move(*coder));
     // Before any frame is upscaled: an encoder that encodes a frame and closes, every other
     // stream's fate decided, and the muxer's header written with exactly those streams.
-    auto header = impl->trialEncode();
+    auto header = impl->coder->trial();
     if (!header) {
         return fail(header.error());
     }
-    auto plan = planStreams(sourceFile, *container, options);
-    if (!plan) {
-        return fail(plan.error());
-    }
-    impl->plan = std::move(*plan);
-    const double all = std::numeric_limits<double>::infinity();
-    if (!tryJoin({{}, target, target, sourceFile, {}, all}, *header)) {
-        return cannotHold();  // the lookup above is not the muxer's last word (AV1 in MOV)
-    }
-    if (auto ok = tryJoin({{}, target, target, sourceFile, impl->plan, all, impl->metadata}, *header); !ok) {
+    if (animation) {
+        if (auto ok =
+                checkAnimation(impl->animation, sourceFile, target, outWidth, outHeight, options);
+            !ok) {
+            return fail(ok.error());
+        }
+        // A frame lasts until the next one; the last one as long as the usual frame.
+        if (source.frameRate.num > 0 && source.frameRate.den > 0) {
+            impl->frameLength = std::max<std::int64_t>(
+                1, av_rescale_q(1, AVRational{source.frameRate.den, source.frameRate.num},
+                                config.timeBase));
+        }
+    } else if (auto ok = planAndTryJoin(*impl, *container, *header); !ok) {
         return fail(ok.error());
     }
 
@@ -452,7 +359,8 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::createUnguarded(
     }
     impl->segments = std::move(segments);
 
-    const AVPixelFormat rgb = source.deep() ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24;
+    const AVPixelFormat rgb = impl->alpha ? (source.deep() ? AV_PIX_FMT_RGBA64 : AV_PIX_FMT_RGBA)
+                                          : (source.deep() ? AV_PIX_FMT_RGB48 : AV_PIX_FMT_RGB24);
     impl->sws.reset(sws_getContext(width, height, rgb, outWidth, outHeight, format,
                                    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
                                    nullptr, nullptr));
@@ -485,14 +393,16 @@ core::Result<std::unique_ptr<VideoWriter>> VideoWriter::create(
 core::Result<void> VideoWriter::writeUnguarded(const VideoFrame& frame) {
     Impl& d = *m_impl;
     const core::Image& image = frame.image;
-    if (image.width() != d.inputWidth || image.height() != d.inputHeight || image.channels() != 3) {
-        return fail(ErrorCode::Internal,
-                    fmt::format("Frame {} for '{}' is {}x{} with {} channels; the writer expects "
-                                "{}x{} RGB.",
-                                frame.index, d.target.string(), image.width(), image.height(),
-                                image.channels(), d.inputWidth, d.inputHeight));
+    if (image.width() != d.inputWidth || image.height() != d.inputHeight ||
+        image.channels() != (d.alpha ? 4 : 3)) {
+        return fail(
+            ErrorCode::Internal,
+            fmt::format("Frame {} for '{}' is {}x{} with {} channels; the writer expects "
+                        "{}x{} {}.",
+                        frame.index, d.target.string(), image.width(), image.height(),
+                        image.channels(), d.inputWidth, d.inputHeight, d.alpha ? "RGBA" : "RGB"));
     }
-    if (d.encoder) {
+    if (d.coder->isOpen()) {
         const double since =
             static_cast<double>(frame.pts - d.current.firstPts) * av_q2d(d.config.timeBase);
         if (since >= d.segments.seconds) {
@@ -501,29 +411,31 @@ core::Result<void> VideoWriter::writeUnguarded(const VideoFrame& frame) {
             }
         }
     }
-    if (!d.encoder) {
+    if (!d.coder->isOpen()) {
         if (auto ok = d.beginSegment(frame.pts); !ok) {
             return ok;
         }
     }
-    if (const int rc = av_frame_make_writable(d.frame.get()); rc < 0) {
-        return d.encoderError(rc, "prepare a frame for");
+    AVFrame& out = d.coder->frame();
+    if (const int rc = av_frame_make_writable(&out); rc < 0) {
+        return fail(d.coder->error(rc, "prepare a frame for"));
     }
     const core::Image& shown = d.turns == 0 ? image : turnClockwise(image, d.turns, d.turned);
     const std::array<const std::uint8_t*, 4> src{shown.row(0), nullptr, nullptr, nullptr};
     const std::array<int, 4> stride{static_cast<int>(shown.rowBytes()), 0, 0, 0};
-    sws_scale(d.sws.get(), src.data(), stride.data(), 0, shown.height(), d.frame->data,
-              d.frame->linesize);
-    d.frame->pts = frame.pts;
-    if (const int rc = avcodec_send_frame(d.encoder.get(), d.frame.get()); rc < 0) {
-        return d.encoderError(rc, "encode a frame for");
+    sws_scale(d.sws.get(), src.data(), stride.data(), 0, shown.height(), out.data, out.linesize);
+    if (auto sent = d.coder->send(frame.pts); !sent) {
+        return sent;
     }
-    ++d.encoderFrames;
     ++d.current.frames;
     d.current.lastPts = frame.pts;
     d.lastPts = frame.pts;
     ++d.nextFrame;
     return d.drain();
+}
+
+bool VideoWriter::keepsAlpha() const {
+    return m_impl->alpha;
 }
 
 core::Result<void> VideoWriter::write(const VideoFrame& frame) {
@@ -533,7 +445,7 @@ core::Result<void> VideoWriter::write(const VideoFrame& frame) {
 
 core::Result<void> VideoWriter::closeSegmentUnguarded() {
     Impl& d = *m_impl;
-    if (!d.encoder) {
+    if (!d.coder->isOpen()) {
         return {};
     }
     return d.closeSegment(true);
@@ -546,7 +458,7 @@ core::Result<void> VideoWriter::closeSegment() {
 
 core::Result<fs::path> VideoWriter::finishUnguarded(bool complete, const fs::path& finalPath) {
     Impl& d = *m_impl;
-    if (d.encoder) {
+    if (d.coder->isOpen()) {
         if (auto ok = d.closeSegment(complete); !ok) {
             return fail(ok.error());
         }
@@ -561,7 +473,14 @@ core::Result<fs::path> VideoWriter::finishUnguarded(bool complete, const fs::pat
     // The container is put together inside the segment folder, which a later run with the same
     // segments cleans up whatever happened to this one; the rename moves it out in one step.
     const fs::path temporary = d.segments.folder / ("joined" + d.target.extension().string());
-    auto joined = joinSegments({d.closed, d.target, temporary, d.sourceFile, d.plan, until, d.metadata});
+    auto joined =
+        d.animation == AnimationFormat::None
+            ? joinSegments({d.closed, d.target, temporary, d.sourceFile, d.plan, until, d.metadata})
+            : joinAnimation({d.animation, d.closed, d.target, temporary, d.config.timeBase,
+                             complete
+                                 ? lastFrameDuration(d.sourceFile, d.config.timeBase, d.frameLength)
+                                 : d.frameLength,
+                             animationPlays(d.sourceFile), d.alpha});
     if (!joined) {
         std::error_code ignored;
         fs::remove(temporary, ignored);

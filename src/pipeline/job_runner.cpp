@@ -29,6 +29,11 @@ std::string videoFormatChoice() {
                                   false);
 }
 
+std::string animationFormatChoice() {
+    return media::extensionChoice(media::filesOf(media::animationFormats()),
+                                  media::FormatUse::Write, false);
+}
+
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -99,16 +104,20 @@ core::Result<void> JobSettings::validate() const {
                                       scale));
     }
     if (!format.empty() && !media::hasImageExtension("x." + format) &&
-        !media::hasVideoOutputExtension("x." + format)) {
-        return core::fail(core::ErrorCode::InvalidArgument,
-                          fmt::format("Unknown output format '{}'. Use {} for images, {} for "
-                                      "videos.",
-                                      format, imageFormatChoice(), videoFormatChoice()));
+        !media::hasVideoOutputExtension("x." + format) &&
+        !media::hasAnimationOutputExtension("x." + format)) {
+        return core::fail(
+            core::ErrorCode::InvalidArgument,
+            fmt::format("Unknown output format '{}'. Use {} for images, {} for "
+                        "videos, {} for animations.",
+                        format, imageFormatChoice(), videoFormatChoice(), animationFormatChoice()));
     }
-    if (!videoFormat.empty() && !media::hasVideoOutputExtension("x." + videoFormat)) {
+    if (!videoFormat.empty() && !media::hasVideoOutputExtension("x." + videoFormat) &&
+        !media::hasAnimationOutputExtension("x." + videoFormat)) {
         return core::fail(core::ErrorCode::InvalidArgument,
-                          fmt::format("Unknown video output format '{}'. Use {}.", videoFormat,
-                                      videoFormatChoice()));
+                          fmt::format("Unknown video output format '{}'. Use {}, or {} for an "
+                                      "animation.",
+                                      videoFormat, videoFormatChoice(), animationFormatChoice()));
     }
     if (auto valid = video.validate(); !valid) {
         return valid;

@@ -6,6 +6,7 @@
 
 #include "upscale/media/formats.hpp"
 #include "upscale/media/video.hpp"
+#include "upscale/media/video_writer.hpp"
 #include "upscale/pipeline/job.hpp"
 
 namespace upscale::pipeline {
@@ -30,7 +31,8 @@ bool outputIsFile(const JobSettings& settings) {
     if (std::filesystem::is_directory(settings.output, ec)) {
         return false;
     }
-    return media::hasImageExtension(settings.output) || media::hasVideoExtension(settings.output);
+    return media::hasImageExtension(settings.output) || media::hasVideoExtension(settings.output) ||
+           media::hasAnimationOutputExtension(settings.output);
 }
 
 std::vector<std::filesystem::path> imagesIn(const std::filesystem::path& folder) {
@@ -74,8 +76,7 @@ std::string outputFileName(const std::filesystem::path& input, double scale,
                            const std::string& format, const std::string& namePattern,
                            const std::string& modelName) {
     std::string ext = format.empty() ? input.extension().string() : "." + format;
-    if (format.empty() && media::isVideoInput(input) &&
-        !media::hasVideoOutputExtension(input)) {
+    if (format.empty() && media::isVideoInput(input) && !media::hasVideoOutputExtension(input)) {
         // GIF, AVI, MPEG-TS...: the upscaled video goes into the most widely played container.
         ext = ".mp4";
     }

@@ -84,6 +84,9 @@ public:
         return next;
     }
 
+    /// True when the frames written must carry their alpha channel.
+    [[nodiscard]] bool keepsAlpha() const { return m_writer && m_writer->keepsAlpha(); }
+
     [[nodiscard]] std::size_t segmentsDone() const {
         return m_journal ? m_journal->done().size() : 0;
     }
@@ -166,7 +169,7 @@ core::Result<FrameSink> openSink(const JobItem& item, const JobSettings& setting
         }
         return FrameSink(settings.framesOut, item.input.stem().string(), settings.overwrite);
     }
-    if (media::hasImageExtension(item.output)) {
+    if (media::hasImageExtension(item.output) && !media::hasAnimationOutputExtension(item.output)) {
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("'{}' is a video; it cannot be saved as the image '{}'.",
                                 item.input.string(), item.output.string()),
@@ -325,6 +328,7 @@ core::Result<core::ItemFinished> VideoItem::run() {
         return fail(sink.error());
     }
     m_sink.emplace(std::move(*sink));
+    reader.keepAlpha(m_sink->keepsAlpha());
     if (!m_context.settings.framesOut.empty() && !m_item.part) {
         m_event.output = m_context.settings.framesOut.string();
     }

@@ -17,74 +17,13 @@
 #include "upscale/core/logging.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/media/video_writer.hpp"
+#include "video_rewrite.hpp"
 
 namespace fs = std::filesystem;
 using namespace upscale;
 using namespace upscale::test;
 
 namespace {
-
-fs::path freshDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-    std::replace(name.begin(), name.end(), '/', '_');
-    const auto dir = fs::path(UPSCALE_TEST_BINARY_DIR) / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-/// Logs of the "media" and "ffmpeg" loggers while it lives.
-class LogCapture {
-public:
-    LogCapture() : m_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(m_text)) {
-        m_subscription = core::subscribeToLog(m_sink);
-    }
-    std::string text() const { return m_text.str(); }
-    /// How often `needle` occurs.
-    std::size_t count(const std::string& needle) const {
-        const std::string all = text();
-        std::size_t n = 0;
-        for (auto pos = all.find(needle); pos != std::string::npos;
-             pos = all.find(needle, pos + 1)) {
-            ++n;
-        }
-        return n;
-    }
-
-private:
-    std::ostringstream m_text;
-    std::shared_ptr<spdlog::sinks::ostream_sink_mt> m_sink;
-    core::LogSubscription m_subscription;
-};
-
-/// Reads every frame of `source` and writes it to `target` unscaled, as a job would.
-core::Result<fs::path> rewrite(const fs::path& source, const fs::path& target,
-                               const media::VideoWriteOptions& options = {}) {
-    auto reader = media::VideoReader::open(source);
-    if (!reader) {
-        return core::fail(reader.error());
-    }
-    const auto& probe = (*reader)->probe();
-    auto writer =
-        media::VideoWriter::create(target, source, probe, probe.width, probe.height, options);
-    if (!writer) {
-        return core::fail(writer.error());
-    }
-    for (;;) {
-        auto frame = (*reader)->read();
-        if (!frame) {
-            return core::fail(frame.error());
-        }
-        if (!*frame) {
-            break;
-        }
-        if (auto ok = (*writer)->write(**frame); !ok) {
-            return core::fail(ok.error());
-        }
-    }
-    return (*writer)->finish(true, target);
-}
 
 std::string streamValue(const fs::path& file, std::size_t index, const char* key) {
     const auto all = streams(file);

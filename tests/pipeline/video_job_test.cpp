@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "common/animation_checks.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/pipeline/job.hpp"
@@ -431,6 +432,67 @@ TEST_F(VideoJob, AnimatedWebPIsAVideoWithItsFrameTiming) {
     }
     EXPECT_NE(r.log.find(", 4 frame(s) -> 64x48"), std::string::npos) << r.log;
     EXPECT_NE(r.log.find("has transparent areas"), std::string::npos) << r.log;
+}
+
+TEST_F(VideoJob, GifAskedForStaysAGifWithItsTimingAndTransparency) {
+    // Three frames, the right half transparent, played for ever.
+    const auto gif = m_dir / "anim.gif";
+    ASSERT_EQ(makeClip("-f lavfi -i \"testsrc=size=32x24:rate=10:duration=0.3,format=rgba,"
+                       "geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(X,16),255,0)',split[a][b];"
+                       "[a]palettegen=reserve_transparent=1[p];[b][p]paletteuse\" -loop 0",
+                       gif),
+              "");
+    auto s = settings(gif);
+    s.format = "gif";
+    const auto r = run(s);
+    EXPECT_EQ(r.summary.succeeded, 1) << r.log;
+    const auto out = m_dir / "anim_x2.gif";
+    EXPECT_EQ(videoStream(out).value("codec_name", ""), "gif");
+    EXPECT_EQ(videoStream(out).value("width", 0), 64);
+    EXPECT_EQ(frameTimes(out), frameTimes(gif));
+    EXPECT_EQ(frameDurations(out), frameDurations(gif));
+    EXPECT_EQ(gifLoopCount(out), 0);
+    const auto frames = ffmpegRgbaFrames(out, 64, 48);
+    ASSERT_EQ(frames.size(), 3U);
+    for (const auto& f : frames) {
+        // Away from the edge, where the upscaled alpha blends.
+        EXPECT_EQ(f.at(48, 24, 3), 0);
+        EXPECT_EQ(f.at(60, 4, 3), 0);
+        EXPECT_EQ(f.at(12, 24, 3), 255);
+        EXPECT_EQ(f.at(2, 44, 3), 255);
+    }
+    EXPECT_EQ(r.log.find("has transparent areas"), std::string::npos) << r.log;
+}
+
+TEST_F(VideoJob, AnimatedWebPAskedForStaysAnAnimationWithItsTimingAndTransparency) {
+    UPSCALE_REQUIRE_ENCODERS("libwebp_anim");
+    // Four frames of uneven length, the right half transparent.
+    const auto webp = m_dir / "anim.webp";
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 4 "
+                       "-vf \"setpts='(N*N+N)/10/TB',format=rgba,geq=r='r(X,Y)':g='g(X,Y)':"
+                       "b='b(X,Y)':a='if(lt(X,16),255,0)'\" "
+                       "-fps_mode passthrough -c:v libwebp_anim -lossless 1 -loop 2",
+                       webp),
+              "");
+    const auto source = decodeWebP(webp);
+    ASSERT_EQ(source.decoded.size(), 4U);
+    auto s = settings(webp);
+    s.format = "webp";
+    const auto r = run(s);
+    EXPECT_EQ(r.summary.succeeded, 1) << r.log;
+    const auto out = decodeWebP(m_dir / "anim_x2.webp");
+    EXPECT_EQ(out.frames, 4);
+    EXPECT_EQ(out.loopCount, 2);
+    EXPECT_TRUE(out.alpha);
+    ASSERT_EQ(out.decoded.size(), 4U) << r.log;
+    for (std::size_t i = 0; i < out.decoded.size(); ++i) {
+        const RgbaFrame& f = out.decoded[i];
+        EXPECT_EQ(f.width, 64);
+        EXPECT_EQ(f.endMs, source.decoded[i].endMs) << "frame " << i;
+        EXPECT_EQ(f.at(48, 24, 3), 0) << "frame " << i;
+        EXPECT_EQ(f.at(12, 24, 3), 255) << "frame " << i;
+    }
+    EXPECT_EQ(r.log.find("has transparent areas"), std::string::npos) << r.log;
 }
 
 TEST_F(VideoJob, ResumedFramesOutWritesOnlyTheFramesThatAreMissing) {

@@ -49,6 +49,8 @@ struct ContainerRow {
 [[nodiscard]] std::span<const ImageFormatRow> imageFormats();
 /// MP4, MKV, MOV, WebM (read and written), and the containers only read (AVI, MPEG-TS, GIF...).
 [[nodiscard]] std::span<const ContainerRow> videoContainers();
+/// GIF and WebP: the animations a video can be written as.
+[[nodiscard]] std::span<const ContainerRow> animationFormats();
 
 /// The row whose extensions hold the path's (any case); null when none does.
 [[nodiscard]] const ImageFormatRow* findImageFormat(

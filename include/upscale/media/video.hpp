@@ -49,6 +49,7 @@ struct VideoProbe {
     std::string codec;        ///< decoder name, e.g. "h264"
     std::string pixelFormat;  ///< FFmpeg's name of the source layout, e.g. "yuv420p10le"
     int bitsPerComponent = 8;
+    bool alpha = false;  ///< the source's pixel format has an alpha channel (GIF, APNG, WebP...)
     double durationSeconds = -1.0;  ///< negative when unknown
     Rational frameRate;             ///< average rate; may be approximate for variable rate
     Rational timeBase;              ///< unit of VideoFrame::pts
@@ -66,7 +67,8 @@ struct VideoProbe {
     [[nodiscard]] bool deep() const { return bitsPerComponent > 8; }
 };
 
-/// One decoded frame, converted to RGB with the source's colour matrix and range.
+/// One decoded frame, converted to RGB (RGBA when the reader keeps alpha) with the source's colour
+/// matrix and range.
 struct VideoFrame {
     core::Image image;
     /// Presentation timestamp in VideoProbe::timeBase units: the source's, moved back when the
@@ -105,6 +107,10 @@ public:
     /// Decodes the next frame without converting it (a frame an earlier run already upscaled):
     /// it counts towards the frame indices and timestamps as read() would. False at the end.
     [[nodiscard]] core::Result<bool> skip();
+
+    /// Frames from read() come as RGBA, with the source's alpha channel (opaque where it has
+    /// none), when `keep` is true; as RGB otherwise (the default).
+    void keepAlpha(bool keep);
 
     /// True when the stream ended before the frame count the container announced.
     [[nodiscard]] bool endedEarly() const;

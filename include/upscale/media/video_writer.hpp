@@ -65,6 +65,12 @@ struct SegmentOptions {
 [[nodiscard]] const std::vector<std::string>& videoOutputExtensions();
 /// True when the path's extension is one of videoOutputExtensions() (any case).
 [[nodiscard]] bool hasVideoOutputExtension(const std::filesystem::path& path);
+/// Extensions (with the dot) of the animations the writer can produce from a video: ".gif",
+/// ".webp". They are written only when asked for; a video's default output stays a video
+/// container.
+[[nodiscard]] const std::vector<std::string>& animationOutputExtensions();
+/// True when the path's extension is one of animationOutputExtensions() (any case).
+[[nodiscard]] bool hasAnimationOutputExtension(const std::filesystem::path& path);
 
 /// Writes one video file. Frames are encoded into segment files as they arrive; finish() joins
 /// them under a temporary name beside the target and renames it. A writer destroyed without
@@ -73,7 +79,10 @@ struct SegmentOptions {
 class VideoWriter {
 public:
     /// Opens the output: the container from the target's extension, the encoder from options,
-    /// frames of width x height in RGB of the source's depth, timestamps in source.timeBase.
+    /// frames of width x height in RGB of the source's depth (RGBA when keepsAlpha()),
+    /// timestamps in source.timeBase. A GIF or WebP target is an animation: its frames are
+    /// kept losslessly in the segments, and finish() encodes the animation from them with each
+    /// frame's display time and the source's play count, with the source's transparency.
     /// Everything that could fail the join is settled here, before the first frame: one frame
     /// is encoded and the encoder closed; each other stream of `sourceFile` that options allow
     /// is planned as copied, converted (audio to AAC, Opus or FLAC, text subtitles to the
@@ -91,8 +100,12 @@ public:
     VideoWriter(const VideoWriter&) = delete;
     VideoWriter& operator=(const VideoWriter&) = delete;
 
-    /// Encodes one frame (RGB, the size given to create()) with its source timestamp into the
-    /// current segment, starting a new segment at a cut point.
+    /// True when the frames given to write() carry alpha (RGBA): the source has an alpha
+    /// channel and the output keeps it.
+    [[nodiscard]] bool keepsAlpha() const;
+
+    /// Encodes one frame (RGB or RGBA as keepsAlpha() says, the size given to create()) with its
+    /// source timestamp into the current segment, starting a new segment at a cut point.
     [[nodiscard]] core::Result<void> write(const VideoFrame& frame);
 
     /// Closes the current segment, joins every segment into the container with the other
