@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "common/test_paths.hpp"
 #include "farm_test_util.hpp"
 #include "upscale/engine/fault_injection.hpp"
 

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "common/test_paths.hpp"
 #include "pipeline/journal.hpp"
 
 namespace fs = std::filesystem;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/pipeline/job.hpp"
