@@ -17,7 +17,12 @@ target_compile_options(upscale_options INTERFACE
 
 # Sanitizers, for every target that links upscale::options (all modules, their tests and tools):
 # UPSCALE_SANITIZE is a comma-separated list for -fsanitize=, e.g. "address,undefined" or "thread".
-# An undefined-behaviour report aborts, so that it fails the test that caused it.
+# An undefined-behaviour report aborts, so that it fails the test that caused it. Instrumented code
+# is built at -O1 with line tables and assertions on, whatever the build type.
+#
+# A target whose UPSCALE_UNINSTRUMENTED property is on (upscale_models: the networks, LibTorch
+# arithmetic that no sanitizer test needs instrumented) is built as in a release build instead:
+# with the same command line, so that ccache gives the sanitizer builds the release build's objects.
 set(UPSCALE_SANITIZE "" CACHE STRING
     "Build with these sanitizers: address,undefined or thread (empty: none)")
 if(UPSCALE_SANITIZE)
@@ -32,11 +37,15 @@ if(UPSCALE_SANITIZE)
        AND ("address" IN_LIST _sanitizers OR "leak" IN_LIST _sanitizers))
         message(FATAL_ERROR "UPSCALE_SANITIZE: thread cannot be combined with address or leak.")
     endif()
-    target_compile_options(upscale_options INTERFACE
-        -fsanitize=${UPSCALE_SANITIZE} -fno-omit-frame-pointer)
+    set(_instrument -fsanitize=${UPSCALE_SANITIZE} -fno-omit-frame-pointer)
     if("undefined" IN_LIST _sanitizers)
-        target_compile_options(upscale_options INTERFACE -fno-sanitize-recover=undefined)
+        list(APPEND _instrument -fno-sanitize-recover=undefined)
     endif()
+    if(CMAKE_BUILD_TYPE STREQUAL "Release")
+        list(APPEND _instrument -O1 -g1 -UNDEBUG "-fdebug-prefix-map=${PROJECT_SOURCE_DIR}=.")
+    endif()
+    set(_instrumented "$<NOT:$<BOOL:$<TARGET_PROPERTY:UPSCALE_UNINSTRUMENTED>>>")
+    target_compile_options(upscale_options INTERFACE "$<${_instrumented}:${_instrument}>")
     list(REMOVE_ITEM _sanitizers fuzzer-no-link)
     string(REPLACE ";" "," _link_sanitizers "${_sanitizers}")
     target_link_options(upscale_options INTERFACE -fsanitize=${_link_sanitizers})
@@ -52,15 +61,32 @@ function(upscale_add_module name)
     set_target_properties(upscale_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
 endfunction()
 
-# LibTorch's headers dominate compile time; the targets that include them share one
-# precompiled header of the narrow ATen/nn headers they use.
+# LibTorch's headers dominate compile time. The targets that include them share one precompiled
+# header of the narrow ATen/nn headers they use: built once, for upscale_models (the first caller),
+# and reused by the others, whose flags are the same. Under a sanitizer upscale_models is built
+# uninstrumented (see above), so there each instrumented target has its own.
 function(upscale_torch_pch target)
-    if(UPSCALE_USE_PCH)
-        target_precompile_headers(${target} PRIVATE
-            <ATen/ATen.h>
-            <torch/nn/module.h>
-            <torch/nn/modules/conv.h>
-            <torch/nn/modules/activation.h>
-            <torch/nn/modules/container/modulelist.h>)
+    if(NOT UPSCALE_USE_PCH)
+        return()
     endif()
+    get_property(_first GLOBAL PROPERTY UPSCALE_TORCH_PCH_TARGET)
+    if(_first AND NOT UPSCALE_SANITIZE)
+        # A precompiled header is only valid where the code model matches: position-independent
+        # (the libraries are; an executable is compiled so too).
+        get_target_property(_type ${target} TYPE)
+        if(_type STREQUAL "EXECUTABLE")
+            target_compile_options(${target} PRIVATE -fPIC)
+        endif()
+        target_precompile_headers(${target} REUSE_FROM ${_first})
+        return()
+    endif()
+    if(NOT _first)
+        set_property(GLOBAL PROPERTY UPSCALE_TORCH_PCH_TARGET ${target})
+    endif()
+    target_precompile_headers(${target} PRIVATE
+        <ATen/ATen.h>
+        <torch/nn/module.h>
+        <torch/nn/modules/conv.h>
+        <torch/nn/modules/activation.h>
+        <torch/nn/modules/container/modulelist.h>)
 endfunction()

@@ -62,9 +62,10 @@ for target in pytorch safetensors ncnn; do
     fi
 done
 
-for target in pytorch safetensors ncnn; do
-    echo "fuzz: $target for ${seconds} s"
-    dict=()
+# The targets fuzz side by side, one per core, each for the whole bounded time.
+fuzz() {
+    local target=$1
+    local dict=()
     case "$target" in
         pytorch) dict=(-dict=tests/fuzz/pickle.dict) ;;
         ncnn) dict=(-dict=tests/fuzz/ncnn.dict) ;;
@@ -75,10 +76,21 @@ for target in pytorch safetensors ncnn; do
         >"$build/fuzz_$target.log" 2>&1; then
         echo "fuzz: fuzz_$target FAILED; see $build/fuzz_$target.log and $build/artifacts/" >&2
         tail -40 "$build/fuzz_$target.log" >&2
-        status=1
-    else
-        grep -E "stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb" "$build/fuzz_$target.log" |
-            sed "s/^/fuzz: $target /"
+        return 1
     fi
+    grep -E "stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb" \
+        "$build/fuzz_$target.log" | sed "s/^/fuzz: $target /"
+}
+rm -f "$build"/fuzz_*.failed
+for target in pytorch safetensors ncnn; do
+    while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do
+        wait -n || true
+    done
+    echo "fuzz: $target for ${seconds} s"
+    fuzz "$target" || touch "$build/fuzz_$target.failed" &
 done
+wait
+if compgen -G "$build/fuzz_*.failed" >/dev/null; then
+    status=1
+fi
 exit "$status"

@@ -2,7 +2,8 @@
 # README command 2 (and what CI runs): install what is missing, build everything with the
 # tests, run the whole test suite, run the unit and pipeline tests again under AddressSanitizer
 # with UndefinedBehaviorSanitizer and under ThreadSanitizer, then fuzz the model readers for a
-# bounded time. Each step prints how long it took.
+# bounded time. Each step prints how long it took, and the last line the total (the README's table
+# of step times comes from these lines; docs/TESTING.md says what each step covers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() {
@@ -10,6 +11,7 @@ step() {
     "$@"
     echo "test.sh: '$*' took $((SECONDS - start)) s"
 }
+trap 'echo "test.sh: $SECONDS s in all"' EXIT
 # The video tests need the ffmpeg tool and its encoders (install-deps.sh installs them): here a
 # missing one fails those tests instead of skipping them.
 export UPSCALE_REQUIRE_FFMPEG=1

@@ -17,6 +17,7 @@
 #include <QString>
 #include <QUrl>
 
+#include "common/test_paths.hpp"
 #include "upscale/app/advanced_panel.hpp"
 #include "upscale/app/log_panel.hpp"
 #include "upscale/app/main_window.hpp"

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/test_paths.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;

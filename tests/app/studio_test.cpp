@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include "app_test_util.hpp"
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/app/compare_view.hpp"
 #include "upscale/app/error_text.hpp"

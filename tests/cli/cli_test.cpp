@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/media/image_io.hpp"
 

@@ -18,6 +18,7 @@
 
 #include "cli.hpp"
 #include "common/faulty_network.hpp"
+#include "common/test_paths.hpp"
 #include "farm_test_util.hpp"
 #include "upscale/engine/context.hpp"
 

@@ -10,6 +10,7 @@
 #include <regex>
 #include <thread>
 
+#include "common/test_paths.hpp"
 #include "farm_test_util.hpp"
 
 namespace fs = std::filesystem;

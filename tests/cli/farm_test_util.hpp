@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 
 namespace upscale::test {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/media/formats.hpp"
 #include "upscale/models/model_formats.hpp"

@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/media/image_io.hpp"
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 
 namespace fs = std::filesystem;

@@ -8,6 +8,7 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "common/test_paths.hpp"
 #include "upscale/core/logging.hpp"
 
 using namespace upscale::core;

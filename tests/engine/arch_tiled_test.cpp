@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/test_paths.hpp"
 #include "engine/engine_test_support.hpp"
 #include "models/pixel_agreement.hpp"
 

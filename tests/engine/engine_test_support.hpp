@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "common/test_paths.hpp"
 #include "engine/test_images.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/engine/upscaler.hpp"

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "common/test_paths.hpp"
 #include "engine/engine_test_support.hpp"
 #include "engine/test_images.hpp"
 #include "upscale/core/logging.hpp"

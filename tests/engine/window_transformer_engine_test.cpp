@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/level_difference.hpp"
+#include "common/test_paths.hpp"
 #include "engine/engine_test_support.hpp"
 #include "upscale/models/safetensors.hpp"
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "common/test_paths.hpp"
 #include "upscale/media/formats.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/media/video.hpp"

@@ -13,6 +13,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "common/test_paths.hpp"
 #include "image_test_util.hpp"
 #include "upscale/core/error.hpp"
 #include "upscale/core/image.hpp"

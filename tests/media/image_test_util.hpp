@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "common/test_paths.hpp"
 #include "upscale/core/image.hpp"
 
 namespace upscale::test {

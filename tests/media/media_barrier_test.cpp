@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/media/video_writer.hpp"

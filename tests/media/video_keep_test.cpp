@@ -9,6 +9,7 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/media/video.hpp"

@@ -12,6 +12,7 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "ffmpeg_handles.hpp"
 #include "upscale/core/logging.hpp"

@@ -12,6 +12,7 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "common/test_paths.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/media/video_writer.hpp"

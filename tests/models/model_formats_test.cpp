@@ -3,6 +3,7 @@
 #include <array>
 #include <fstream>
 
+#include "common/test_paths.hpp"
 #include "upscale/models/manifest.hpp"
 #include "upscale/models/model_file.hpp"
 #include "upscale/models/model_formats.hpp"

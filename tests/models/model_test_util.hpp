@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/test_paths.hpp"
 #include "upscale/models/architecture.hpp"
 #include "upscale/models/state_dict.hpp"
 

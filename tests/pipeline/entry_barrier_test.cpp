@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "common/test_paths.hpp"
 #include "upscale/pipeline/farm.hpp"
 #include "upscale/pipeline/job.hpp"
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/test_paths.hpp"
 #include "upscale/engine/upscaler.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/models/manifest.hpp"

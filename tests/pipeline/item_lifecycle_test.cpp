@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/pipeline/job.hpp"
 

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "common/test_paths.hpp"
 #include "upscale/media/image_io.hpp"
 #include "upscale/pipeline/job.hpp"
 

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "common/test_paths.hpp"
 #include "pipeline/journal.hpp"
 #include "pipeline/resume.hpp"
 

@@ -10,6 +10,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 
 #include "common/animation_checks.hpp"
+#include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/core/logging.hpp"
 #include "upscale/pipeline/job.hpp"
