@@ -9,6 +9,7 @@
 
 #include "upscale/app/app_settings.hpp"
 #include "upscale/media/formats.hpp"
+#include "upscale/media/video_writer.hpp"
 
 namespace upscale::app {
 
@@ -76,6 +77,9 @@ OutputOptions::OutputOptions(QWidget* parent)
     m_existingLabel->setBuddy(m_existing);
     retranslate();
     setVideoShown(false);
+    connect(m_videoFormat, &QComboBox::currentIndexChanged, this,
+            &OutputOptions::updateVideoControls);
+    updateVideoControls();
 }
 
 void OutputOptions::retranslate() {
@@ -97,11 +101,21 @@ void OutputOptions::retranslate() {
     m_imageFormat->setToolTip(
         tr("The file format of upscaled images. PNG and TIFF are lossless; JPEG and WebP are "
            "smaller."));
-    refill(m_videoFormat, writtenFormats(tr("Same container as the input"),
-                                         media::filesOf(media::videoContainers())));
+    auto videoEntries =
+        writtenFormats(tr("Same container as the input"), media::filesOf(media::videoContainers()));
+    for (const auto& format : media::filesOf(media::animationFormats())) {
+        const auto extension = format.extensions.front().substr(1);
+        videoEntries.append(
+            {tr("%1 animation").arg(QString::fromUtf8(format.name.data(), format.name.size())),
+             QString::fromUtf8(extension.data(), extension.size())});
+    }
+    refill(m_videoFormat, videoEntries);
     m_videoFormat->setToolTip(
         tr("The container of upscaled videos. MP4 plays everywhere; MKV holds every codec, "
            "subtitle and attachment; MOV suits editing software; WebM is for the web."));
+    m_videoFormat->setToolTip(m_videoFormat->toolTip() + QLatin1Char(' ') +
+                              tr("A GIF or WebP animation keeps each frame's timing and the "
+                                 "transparency; it has no sound."));
     refill(m_codec, {{tr("Usual codec of the container"), QString()},
                      {QStringLiteral("H.264"), QStringLiteral("h264")},
                      {QStringLiteral("H.265"), QStringLiteral("h265")},
@@ -136,9 +150,12 @@ void OutputOptions::retranslate() {
 void OutputOptions::apply(pipeline::JobSettings& job) const {
     job.format = m_imageFormat->currentData().toString().toStdString();
     job.videoFormat = m_videoFormat->currentData().toString().toStdString();
-    job.video.codec = m_codec->currentData().toString().toStdString();
-    job.video.crf = m_quality->value();
-    job.video.preset = m_preset->currentData().toString().toStdString();
+    // An animation has its own encoder: the video codec, quality and speed do not apply.
+    if (!animationChosen()) {
+        job.video.codec = m_codec->currentData().toString().toStdString();
+        job.video.crf = m_quality->value();
+        job.video.preset = m_preset->currentData().toString().toStdString();
+    }
     using Policy = pipeline::JobSettings::ExistingOutput;
     switch (existing()) {
         case Existing::KeepBoth:
@@ -203,6 +220,18 @@ void OutputOptions::setVideoShown(bool shown) {
     // Rows 1 and 2: the container and codec, the quality and speed.
     m_form->setRowVisible(1, shown);
     m_form->setRowVisible(2, shown);
+}
+
+bool OutputOptions::animationChosen() const {
+    return media::hasAnimationOutputExtension(
+        "x." + m_videoFormat->currentData().toString().toStdString());
+}
+
+void OutputOptions::updateVideoControls() {
+    const bool video = !animationChosen();
+    m_codec->setEnabled(video);
+    m_quality->setEnabled(video);
+    m_preset->setEnabled(video);
 }
 
 bool OutputOptions::videoShown() const {

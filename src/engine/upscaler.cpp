@@ -27,6 +27,12 @@ namespace upscale::engine {
 
 namespace {
 
+/// The engine's meaning of the batch size: tiles (or whole frames, when a frame is one tile) per
+/// forward pass. The pipeline's meaning, frames per submission, is its own (item_runner.hpp).
+int tilesPerForward(const core::EngineSettings& settings) {
+    return settings.batch;
+}
+
 using Clock = std::chrono::steady_clock;
 
 constexpr long long kCpuTileBudgetBytes = 2LL << 30;
@@ -156,7 +162,8 @@ int Upscaler::Impl::tileFor(int width, int height, int planeCount) const {
     const long long perPixel =
         static_cast<long long>(models::peakActivationsPerPixel(model->spec)) *
         static_cast<long long>(c10::elementSize(model->dtype));
-    return autoTileSize(budget, perPixel, std::min(settings.batch, planeCount), width, height);
+    return autoTileSize(budget, perPixel, std::min(tilesPerForward(settings), planeCount), width,
+                        height);
 }
 
 at::Tensor Upscaler::Impl::forward(const at::Tensor& input) {
@@ -210,19 +217,19 @@ std::vector<core::Image> Upscaler::Impl::runOnce(std::span<const core::Image> fr
     const std::int64_t tileOutW = plan.tileWidth * s;
     const auto tilesPerPlane = static_cast<std::int64_t>(plan.tiles.size());
     const std::int64_t itemCount = planeCount * tilesPerPlane;
-    const std::int64_t batch = settings.batch;
+    const std::int64_t perForward = tilesPerForward(settings);
 
     at::Tensor result;
     at::Tensor weights;
     if (plan.whole()) {
         std::vector<at::Tensor> outputs;
-        for (std::int64_t start = 0; start < planeCount; start += batch) {
+        for (std::int64_t start = 0; start < planeCount; start += perForward) {
             if (cancel.cancelled()) {
                 cancelled = true;
                 return {};
             }
             outputs.push_back(
-                forward(planes.narrow(0, start, std::min(batch, planeCount - start))));
+                forward(planes.narrow(0, start, std::min(perForward, planeCount - start))));
         }
         result = outputs.size() == 1 ? outputs.front() : at::cat(outputs);
     } else {
@@ -231,12 +238,12 @@ std::vector<core::Image> Upscaler::Impl::runOnce(std::span<const core::Image> fr
                                      2 * settings.overlap * s, device)[0];
         // Work items: every tile of every plane, in a fixed order, cut into batches. The order
         // does not depend on the batch size, so neither does the sum.
-        for (std::int64_t start = 0; start < itemCount; start += batch) {
+        for (std::int64_t start = 0; start < itemCount; start += perForward) {
             if (cancel.cancelled()) {
                 cancelled = true;
                 return {};
             }
-            const std::int64_t end = std::min(itemCount, start + batch);
+            const std::int64_t end = std::min(itemCount, start + perForward);
             std::vector<at::Tensor> crops;
             for (std::int64_t i = start; i < end; ++i) {
                 const TileRect& t = plan.tiles[static_cast<std::size_t>(i % tilesPerPlane)];

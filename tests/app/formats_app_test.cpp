@@ -8,6 +8,7 @@
 #include "upscale/app/output_options.hpp"
 #include "upscale/media/formats.hpp"
 #include "upscale/models/model_formats.hpp"
+#include "upscale/pipeline/job.hpp"
 
 using namespace upscale;
 using upscale::test::AppTest;
@@ -51,8 +52,36 @@ TEST_F(AppTest, TheFormatMenusOfferEveryWrittenFormatOfTheTables) {
     ASSERT_NE(images, nullptr);
     ASSERT_NE(videos, nullptr);
     EXPECT_EQ(offered(*images), written(media::filesOf(media::imageFormats())));
-    EXPECT_EQ(offered(*videos), written(media::filesOf(media::videoContainers())));
+    EXPECT_EQ(offered(*videos), written(media::filesOf(media::videoContainers())) +
+                                    written(media::filesOf(media::animationFormats())));
     EXPECT_EQ(images->itemText(1), QStringLiteral("PNG"));
+}
+
+TEST_F(AppTest, AnAnimationOutputDisablesTheVideoCodecAndLeavesItOutOfTheJob) {
+    app::OutputOptions options;
+    auto* codec = options.findChild<QComboBox*>(QStringLiteral("codecCombo"));
+    ASSERT_NE(codec, nullptr);
+    options.setCodec(QStringLiteral("h265"));
+    options.setQuality(20);
+
+    options.setVideoFormat(QStringLiteral("mkv"));
+    EXPECT_FALSE(options.animationChosen());
+    EXPECT_TRUE(codec->isEnabled());
+    pipeline::JobSettings job;
+    options.apply(job);
+    EXPECT_EQ(job.videoFormat, "mkv");
+    EXPECT_EQ(job.video.codec, "h265");
+    EXPECT_EQ(job.video.crf, 20);
+
+    options.setVideoFormat(QStringLiteral("gif"));
+    EXPECT_TRUE(options.animationChosen());
+    EXPECT_FALSE(codec->isEnabled());
+    pipeline::JobSettings animation;
+    options.apply(animation);
+    EXPECT_EQ(animation.videoFormat, "gif");
+    EXPECT_EQ(animation.video.codec, "");
+    EXPECT_EQ(animation.video.crf, media::VideoWriteOptions{}.crf);
+    EXPECT_TRUE(animation.video.validate().has_value());
 }
 
 TEST_F(AppTest, TheModelPickerTakesADropOfEveryModelFormat) {

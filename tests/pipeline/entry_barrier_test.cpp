@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/test_paths.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/pipeline/farm.hpp"
 #include "upscale/pipeline/job.hpp"
 
@@ -37,7 +38,8 @@ pipeline::JobSettings oneImageJob(const fs::path& dir) {
 TEST(EntryBarriers, ACallbackThatThrowsEndsTheJobWithAnError) {
     const auto dir = freshDir("barrier_job");
     int calls = 0;
-    pipeline::JobRunner runner(oneImageJob(dir), [&calls](const core::Event&) {
+    engine::Context context;
+    pipeline::JobRunner runner(context, oneImageJob(dir), [&calls](const core::Event&) {
         ++calls;
         throw std::runtime_error("the display went away");
     });
@@ -52,15 +54,17 @@ TEST(EntryBarriers, ACallbackThatThrowsEndsTheJobWithAnError) {
 
 TEST(EntryBarriers, AFarmTaskWhoseCallbackThrowsIsRecordedAsFailed) {
     const auto dir = freshDir("barrier_farm");
-    auto plan = pipeline::farm::makePlan(oneImageJob(dir), 1);
+    engine::Context context;
+    auto plan = pipeline::farm::makePlan(context, oneImageJob(dir), 1);
     ASSERT_TRUE(plan) << plan.error().message;
     const auto farm = dir / "farm";
     auto saved = pipeline::farm::savePlan(farm, *plan);
     ASSERT_TRUE(saved) << saved.error().message;
     core::CancelToken cancel;
-    const auto ran = pipeline::farm::runTask(farm, *saved, 0, cancel, [](const core::Event&) {
-        throw 42;  // not even a std::exception
-    });
+    const auto ran =
+        pipeline::farm::runTask(context, farm, *saved, 0, cancel, [](const core::Event&) {
+            throw 42;  // not even a std::exception
+        });
     ASSERT_FALSE(ran);
     EXPECT_EQ(ran.error().code, core::ErrorCode::Internal);
     const std::string message =

@@ -9,6 +9,7 @@
 
 #include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
+#include "upscale/engine/context.hpp"
 #include "upscale/pipeline/job.hpp"
 
 using namespace upscale;
@@ -106,7 +107,8 @@ protected:
         pipeline::JobSummary& summary) {
         std::vector<core::Event> events;
         core::CancelToken cancel;
-        pipeline::JobRunner runner(s, [&](const core::Event& e) {
+        engine::Context context;
+        pipeline::JobRunner runner(context, s, [&](const core::Event& e) {
             events.push_back(e);
             onEvent(e, cancel);
         });

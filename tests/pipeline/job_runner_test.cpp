@@ -178,7 +178,9 @@ TEST_F(JobRunnerTest, SettingsAreCheckedWhereTheJobComesInBeforeAnyModelIsLooked
     s.model = "no-such-model";
     s.engine.batch = 9;
     std::vector<core::Event> events;
-    pipeline::JobRunner runner(s, [&events](const core::Event& e) { events.push_back(e); });
+    engine::Context context;
+    pipeline::JobRunner runner(context, s,
+                               [&events](const core::Event& e) { events.push_back(e); });
     core::CancelToken cancel;
     auto summary = runner.run(cancel);
     ASSERT_FALSE(summary.has_value());

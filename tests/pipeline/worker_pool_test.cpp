@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/faulty_network.hpp"
+#include "common/test_paths.hpp"
 #include "upscale/engine/context.hpp"
 #include "upscale/models/manifest.hpp"
 #include "upscale/pipeline/worker_pool.hpp"

@@ -612,6 +612,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1 animation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A GIF or WebP animation keeps each frame&apos;s timing and the transparency; it has no sound.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Usual codec of the container</source>
         <translation type="unfinished"></translation>
     </message>

@@ -612,6 +612,14 @@
         <translation>Le conteneur des vidéos agrandies. MP4 se lit partout ; MKV accepte tous les codecs, sous-titres et pièces jointes ; MOV convient aux logiciels de montage ; WebM est pour le web.</translation>
     </message>
     <message>
+        <source>%1 animation</source>
+        <translation>Animation %1</translation>
+    </message>
+    <message>
+        <source>A GIF or WebP animation keeps each frame&apos;s timing and the transparency; it has no sound.</source>
+        <translation>Une animation GIF ou WebP garde la durée de chaque image et la transparence ; elle n&apos;a pas de son.</translation>
+    </message>
+    <message>
         <source>Usual codec of the container</source>
         <translation>Codec habituel du conteneur</translation>
     </message>

@@ -48,12 +48,16 @@ public:
     /// The video rows are shown while the queue holds a video.
     void setVideoShown(bool shown);
     [[nodiscard]] bool videoShown() const;
+    /// True when videos are written as a GIF or WebP animation: the codec, quality and speed
+    /// controls are then disabled, as the animation has its own encoder.
+    [[nodiscard]] bool animationChosen() const;
 
 protected:
     void changeEvent(QEvent* event) override;
 
 private:
     void retranslate();
+    void updateVideoControls();
 
     QFormLayout* m_form;
     QLabel* m_imageLabel;

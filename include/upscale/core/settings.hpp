@@ -33,7 +33,7 @@ struct EngineSettings {
     Precision precision = Precision::FP16;
     int tile = 0;      ///< tile size in input pixels; 0 = automatic
     int overlap = 16;  ///< context pixels on each side of a tile, blended with its neighbours
-    int batch = 2;     ///< frames or tiles per forward pass, 1..8
+    int batch = 2;     ///< 1..8: framesPerSubmission (pipeline), tilesPerForward (engine)
     int workers = 2;   ///< engine workers, each with its own device stream, 1..8
     DeviceSpec device;
     bool cudaGraphs = false;  ///< replay a captured CUDA graph of the forward pass (CUDA only)
