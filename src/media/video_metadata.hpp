@@ -19,9 +19,9 @@ struct VideoMetadata {
     AVFieldOrder fieldOrder = AV_FIELD_UNKNOWN;
     /// Stream side data carried as it is: mastering display and content light level.
     std::vector<std::pair<AVPacketSideDataType, std::vector<std::uint8_t>>> sideData;
-    bool hdr10Plus = false;    ///< per-frame HDR10+ metadata (SMPTE ST 2094-40)
-    bool dolbyVision = false;  ///< a Dolby Vision configuration or RPU
-    double rotation = 0.0;     ///< counter-clockwise degrees, from the display matrix
+    bool hdr10Plus = false;       ///< per-frame HDR10+ metadata (SMPTE ST 2094-40)
+    bool dolbyVision = false;     ///< a Dolby Vision configuration or RPU
+    double rotation = 0.0;        ///< counter-clockwise degrees, from the display matrix
     bool picturesTurned = false;  ///< the writer turned the pictures: the output has no rotation
 
     /// True for a source whose pictures are two interlaced fields.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "item_runner.hpp"
 #include "resume.hpp"
 #include "upscale/core/barrier.hpp"
 #include "upscale/core/files.hpp"
@@ -15,8 +16,6 @@
 #include "upscale/engine/upscaler.hpp"
 #include "upscale/media/video.hpp"
 #include "upscale/pipeline/farm.hpp"
-#include "resume.hpp"
-#include "item_runner.hpp"
 
 namespace upscale::pipeline::farm {
 namespace fs = std::filesystem;

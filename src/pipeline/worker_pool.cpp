@@ -86,10 +86,9 @@ core::Result<std::unique_ptr<WorkerPool>> WorkerPool::create(
     const std::vector<core::DeviceSpec>& devices) {
     const std::vector<core::DeviceSpec> targets =
         devices.empty() ? std::vector<core::DeviceSpec>{settings.device} : devices;
-    const auto onCpu = static_cast<int>(
-        std::count_if(targets.begin(), targets.end(), [](const core::DeviceSpec& d) {
-            return d.kind == core::DeviceSpec::Kind::Cpu;
-        }));
+    const auto onCpu = static_cast<int>(std::count_if(
+        targets.begin(), targets.end(),
+        [](const core::DeviceSpec& d) { return d.kind == core::DeviceSpec::Kind::Cpu; }));
     auto impl = std::make_unique<Impl>();
     // One job: every worker on every device shares its warnings.
     const engine::JobState job(context);

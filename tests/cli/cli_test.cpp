@@ -352,11 +352,9 @@ TEST_F(Cli, HostileModelsInTheUserFolderAreListedAsUnloadableAndNotConverted) {
     EXPECT_NE(run.output.find("layer 'conv' (Convolution) has inconsistent sizes"),
               std::string::npos)
         << run.output;
-    EXPECT_NE(run.output.find("describes an impossible SRVGGNetCompact network"),
-              std::string::npos)
+    EXPECT_NE(run.output.find("describes an impossible SRVGGNetCompact network"), std::string::npos)
         << run.output;
-    EXPECT_NE(run.output.find("for 3 input and 1 output channels (RGB to grey)"),
-              std::string::npos)
+    EXPECT_NE(run.output.find("for 3 input and 1 output channels (RGB to grey)"), std::string::npos)
         << run.output;
 
     for (const char* name : {"overflow.param", "zero-out.pth"}) {

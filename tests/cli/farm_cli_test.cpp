@@ -51,9 +51,10 @@ protected:
 bool killTaskMidway(const fs::path& farmDir, int task) {
     const pid_t pid = fork();
     if (pid == 0) {
-        const std::string cmd = "exec " + upscaleCommand("farm run " + quoted(farmDir) +
-                                                         " --task " + std::to_string(task)) +
-                                " >/dev/null";
+        const std::string cmd =
+            "exec " +
+            upscaleCommand("farm run " + quoted(farmDir) + " --task " + std::to_string(task)) +
+            " >/dev/null";
         execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
@@ -89,8 +90,8 @@ int farmInProcess(const std::vector<std::string>& args, upscale::engine::Context
         argv.push_back(a.data());
     }
     upscale::cli::Options options;
-    if (const int code = upscale::cli::parseOptions(static_cast<int>(argv.size()), argv.data(),
-                                                    options);
+    if (const int code =
+            upscale::cli::parseOptions(static_cast<int>(argv.size()), argv.data(), options);
         code >= 0) {
         return code;
     }
@@ -106,13 +107,15 @@ TEST_F(FarmCli, TasksInAnyOrderTwiceOrKilledJoinToTheOneMachineResult) {
 
     const auto farmDir = m_dir / "farm";
     const auto out = m_dir / "out";
-    const auto plan = upscaleStdout("farm plan " + m_inputs + " -o " + quoted(out) + " --farm-dir " +
-                           quoted(farmDir) + " --images-per-task 1 -q " + kFarmJobOptions);
+    const auto plan =
+        upscaleStdout("farm plan " + m_inputs + " -o " + quoted(out) + " --farm-dir " +
+                      quoted(farmDir) + " --images-per-task 1 -q " + kFarmJobOptions);
     ASSERT_EQ(plan.code, 0) << plan.output;
     // 4 segments of the video, then one task per image.
     EXPECT_EQ(plan.output, "6\n");
-    const auto json = upscaleStdout("farm plan " + m_inputs + " -o " + quoted(out) + " --farm-dir " +
-                           quoted(farmDir) + " --images-per-task 1 -q --json " + kFarmJobOptions);
+    const auto json =
+        upscaleStdout("farm plan " + m_inputs + " -o " + quoted(out) + " --farm-dir " +
+                      quoted(farmDir) + " --images-per-task 1 -q --json " + kFarmJobOptions);
     ASSERT_EQ(json.code, 0) << json.output;
     EXPECT_NE(json.output.find(R"("tasks":6)"), std::string::npos) << json.output;
 
@@ -231,7 +234,8 @@ TEST_F(FarmCli, TwoEngineInstancesOnTheCpuGiveTheOneDeviceResult) {
               2)
         << two.output;
     expectSameOutputs(m_dir / "two", m_dir / "one");
-    const auto bad = runCommand(std::string(UPSCALE_CLI_PATH) + " -d cpu,tpu " + m_inputs + " 2>&1");
+    const auto bad =
+        runCommand(std::string(UPSCALE_CLI_PATH) + " -d cpu,tpu " + m_inputs + " 2>&1");
     EXPECT_EQ(bad.code, 2);
     EXPECT_NE(bad.output.find("Unknown device 'tpu'"), std::string::npos) << bad.output;
 }

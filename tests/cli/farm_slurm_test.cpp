@@ -92,9 +92,8 @@ TEST_F(FarmSlurm, ArrayWithACancelledTaskResubmittedJoinsToTheOneMachineResult) 
 
     const auto farmDir = m_dir / "farm";
     const auto out = m_dir / "out";
-    const auto plan = upscaleStdout("farm plan " + inputs + " -o " + quoted(out) +
-                                 " --farm-dir " + quoted(farmDir) + " --images-per-task 2 " +
-                                 kFarmJobOptions);
+    const auto plan = upscaleStdout("farm plan " + inputs + " -o " + quoted(out) + " --farm-dir " +
+                                    quoted(farmDir) + " --images-per-task 2 " + kFarmJobOptions);
     ASSERT_EQ(plan.code, 0) << plan.output;
     ASSERT_EQ(plan.output, "5\n");
 

@@ -51,8 +51,9 @@ TEST_P(TiledTransformer, MatchesTheReferenceForTheWholeImage) {
     // 62x58 in tiles of 33 plus 11 of context: four tiles of 54x50 (shortened from 55 so that
     // the last starts at 8, window-aligned as the plan makes every tile), no multiple of the
     // window, so each is padded.
-    auto up = test::make(test::modelRef(fixture(name + ".pth")),
-                         {.precision = core::Precision::FP32, .tile = 33, .overlap = 11, .batch = 2});
+    auto up =
+        test::make(test::modelRef(fixture(name + ".pth")),
+                   {.precision = core::Precision::FP32, .tile = 33, .overlap = 11, .batch = 2});
     ASSERT_NE(up, nullptr);
     auto out = up->upscale(input, 0.0, noCancel);
     ASSERT_TRUE(out.has_value()) << out.error().message;

@@ -193,7 +193,8 @@ TEST_F(VideoKeep, ColourRangeIsTaggedForEveryCodec) {
     for (const std::string range : {"tv", "pc"}) {
         const auto clip = m_dir / (range + ".mkv");
         ASSERT_EQ(makeClip("-f lavfi -i color=c=0x3070C0:size=32x24:rate=10 -frames:v 2 "
-                           "-pix_fmt yuv420p -color_range " + range + " -c:v ffv1",
+                           "-pix_fmt yuv420p -color_range " +
+                               range + " -c:v ffv1",
                            clip),
                   "");
         const auto source = firstFrame(clip);
@@ -245,8 +246,7 @@ TEST_F(VideoKeep, InterlacedSourcesWarnOnceAndKeepTheirFieldOrder) {
     EXPECT_EQ(logged("' is interlaced (top field first)"), 1) << m_logged.str();
 
     const auto progressive = m_dir / "progressive.mkv";
-    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 3 -c:v ffv1",
-                       progressive),
+    ASSERT_EQ(makeClip("-f lavfi -i testsrc=size=32x24:rate=10 -frames:v 3 -c:v ffv1", progressive),
               "");
     rewrite(progressive, m_dir / "p.mkv", "ffv1");
     EXPECT_EQ(logged("' is interlaced"), 1) << m_logged.str();
@@ -288,7 +288,9 @@ TEST_F(VideoKeep, RgbSourcesWrittenAsYuvAreTaggedWithAYuvMatrix) {
             EXPECT_EQ(stream.value("pix_fmt", ""), "gbrp");
         }
         const auto frame = firstFrame(out);
-        const auto at = [&](int c) { return frame.image.at(5, 5, c) * 255 / frame.image.maxValue(); };
+        const auto at = [&](int c) {
+            return frame.image.at(5, 5, c) * 255 / frame.image.maxValue();
+        };
         EXPECT_NEAR(at(0), 0x30, 3) << codec;
         EXPECT_NEAR(at(1), 0x70, 3) << codec;
         EXPECT_NEAR(at(2), 0xC0, 3) << codec;

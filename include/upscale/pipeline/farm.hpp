@@ -40,8 +40,8 @@ struct PlannedOutput {
     /// that changed since.
     std::string inputIdentity;
     bool video = false;
-    int width = 0, height = 0;              ///< of the upscaled video
-    std::vector<PlannedSegment> segments;   ///< of a video
+    int width = 0, height = 0;             ///< of the upscaled video
+    std::vector<PlannedSegment> segments;  ///< of a video
 };
 
 struct PlannedTask {
@@ -84,8 +84,8 @@ struct TaskStatus {
 };
 
 /// Every task's state. A done task's files are checked by size (`thorough`: by SHA-256 too).
-[[nodiscard]] std::vector<TaskStatus> taskStates(const std::filesystem::path& dir,
-                                                 const Plan& plan, bool thorough = false);
+[[nodiscard]] std::vector<TaskStatus> taskStates(const std::filesystem::path& dir, const Plan& plan,
+                                                 bool thorough = false);
 
 /// Runs task `index`: its images or its segment are written under `dir`/work, checked, and the
 /// folder renamed into `dir`/tasks. A task already done and intact is skipped (returns false);

@@ -76,7 +76,7 @@ struct JobItem {
     std::filesystem::path input;
     /// For a video part, names the container and codec only: nothing is written there.
     std::filesystem::path output;
-    std::string error;  ///< set when planning already knows the item cannot run
+    std::string error;              ///< set when planning already knows the item cannot run
     std::optional<VideoPart> part;  ///< set: only this segment of the video is written
     core::Remedy remedy = core::Remedy::None;  ///< what the user can do about `error`
 };
