@@ -34,8 +34,7 @@ Tensor zeros(std::vector<std::int64_t> shape) {
     for (const auto d : shape) {
         n *= d;
     }
-    return Tensor::fromFloat32(std::vector<float>(static_cast<std::size_t>(n)), shape,
-                               DType::F32);
+    return Tensor::fromFloat32(std::vector<float>(static_cast<std::size_t>(n)), shape, DType::F32);
 }
 
 StateDict withKeys(std::initializer_list<const char*> keys) {

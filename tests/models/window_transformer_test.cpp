@@ -36,26 +36,62 @@ struct SwinCase {
 
 TEST(WindowTransformer, DetectsEverySwinIRVariantFromItsWeights) {
     const std::vector<SwinCase> cases = {
-        {"swinir-classical-x2.pth", "SwinIR (classical, 12 dim, 1 group of 2 blocks, window 8, 2x)",
-         {3}, 24, 8, SwinUpsampler::PixelShuffle, 16},
+        {"swinir-classical-x2.pth",
+         "SwinIR (classical, 12 dim, 1 group of 2 blocks, window 8, 2x)",
+         {3},
+         24,
+         8,
+         SwinUpsampler::PixelShuffle,
+         16},
         {"swinir-classical-x2.safetensors",
-         "SwinIR (classical, 12 dim, 1 group of 2 blocks, window 8, 2x)", {3}, 24, 8,
-         SwinUpsampler::PixelShuffle, 16},
+         "SwinIR (classical, 12 dim, 1 group of 2 blocks, window 8, 2x)",
+         {3},
+         24,
+         8,
+         SwinUpsampler::PixelShuffle,
+         16},
         {"swinir-classical-x3.pth",
-         "SwinIR (classical, 16 dim, 2 groups of 2 blocks, window 4, 3conv, 3x)", {2, 4}, 32, 8,
-         SwinUpsampler::PixelShuffle, 8},
+         "SwinIR (classical, 16 dim, 2 groups of 2 blocks, window 4, 3conv, 3x)",
+         {2, 4},
+         32,
+         8,
+         SwinUpsampler::PixelShuffle,
+         8},
         {"swinir-classical-x8.pth",
-         "SwinIR (classical, 12 dim, groups of 2-1 blocks, window 4, 8x)", {2, 2}, 24, 8,
-         SwinUpsampler::PixelShuffle, 8},
-        {"swinir-light-x4.pth", "SwinIR (lightweight, 12 dim, 3 groups of 2 blocks, window 4, 4x)",
-         {2, 2, 3}, 18, 0, SwinUpsampler::PixelShuffleDirect, 8},
+         "SwinIR (classical, 12 dim, groups of 2-1 blocks, window 4, 8x)",
+         {2, 2},
+         24,
+         8,
+         SwinUpsampler::PixelShuffle,
+         8},
+        {"swinir-light-x4.pth",
+         "SwinIR (lightweight, 12 dim, 3 groups of 2 blocks, window 4, 4x)",
+         {2, 2, 3},
+         18,
+         0,
+         SwinUpsampler::PixelShuffleDirect,
+         8},
         {"swinir-real-x4.pth",
-         "SwinIR (real-world, 16 dim, 2 groups of 2 blocks, window 4, 3conv, 4x)", {4, 2}, 32, 8,
-         SwinUpsampler::NearestConv, 8},
-        {"swinir-real-x2.pth", "SwinIR (real-world, 12 dim, 1 group of 2 blocks, window 4, 2x)",
-         {2}, 24, 8, SwinUpsampler::NearestConv, 12},
-        {"swinir-jpeg-x1.pth", "SwinIR (restoration, 12 dim, 1 group of 2 blocks, window 7, 1x)",
-         {2}, 24, 0, SwinUpsampler::None, 14},
+         "SwinIR (real-world, 16 dim, 2 groups of 2 blocks, window 4, 3conv, 4x)",
+         {4, 2},
+         32,
+         8,
+         SwinUpsampler::NearestConv,
+         8},
+        {"swinir-real-x2.pth",
+         "SwinIR (real-world, 12 dim, 1 group of 2 blocks, window 4, 2x)",
+         {2},
+         24,
+         8,
+         SwinUpsampler::NearestConv,
+         12},
+        {"swinir-jpeg-x1.pth",
+         "SwinIR (restoration, 12 dim, 1 group of 2 blocks, window 7, 1x)",
+         {2},
+         24,
+         0,
+         SwinUpsampler::None,
+         14},
     };
     for (const SwinCase& c : cases) {
         const ArchSpec spec = loadSpec(c.file);
@@ -152,8 +188,8 @@ TEST(WindowTransformer, AnOddCrossAttentionOverlapIsNotTakenForHat) {
     auto weights = readSafetensors(test::modelFixture("hat-x4.safetensors"));
     ASSERT_TRUE(weights) << weights.error().message;
     // (4 + 5 - 1)^2 rows: an overlap window of 5 around a window of 4 has no centred unfold.
-    weights->tensors.at("layers.0.residual_group.overlap_attn.relative_position_bias_table").shape =
-        {64, 2};
+    weights->tensors.at("layers.0.residual_group.overlap_attn.relative_position_bias_table")
+        .shape = {64, 2};
     const auto spec = detectArchitecture(weights->tensors, "odd.safetensors");
     ASSERT_FALSE(spec);
     EXPECT_EQ(spec.error().code, ErrorCode::UnsupportedFormat);
