@@ -27,7 +27,8 @@ function(upscale_cuda_compile_check target)
     endforeach()
     get_target_property(libraries ${target} LINK_LIBRARIES)
     target_link_libraries(${check} PRIVATE ${libraries})
-    # Only whether it compiles matters: no optimisation, and LibTorch's headers parsed once.
+    # Only whether it compiles matters: no optimisation, and LibTorch's headers parsed once, into a
+    # precompiled header of the same flags.
     target_compile_options(${check} PRIVATE -O0)
-    upscale_torch_pch(${check})
+    upscale_torch_pch(${check} OWN)
 endfunction()

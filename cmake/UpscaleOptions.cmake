@@ -14,6 +14,11 @@ add_library(upscale::options ALIAS upscale_options)
 target_compile_features(upscale_options INTERFACE cxx_std_20)
 target_compile_options(upscale_options INTERFACE
     $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wno-unused-parameter -Wno-missing-field-initializers>)
+# In a unity build GCC sees a class of one source holding a type of another source's anonymous
+# namespace, which it only warns about because the sources are included files there.
+if(CMAKE_UNITY_BUILD)
+    target_compile_options(upscale_options INTERFACE $<$<CXX_COMPILER_ID:GNU>:-Wno-subobject-linkage>)
+endif()
 
 # Sanitizers, for every target that links upscale::options (all modules, their tests and tools):
 # UPSCALE_SANITIZE is a comma-separated list for -fsanitize=, e.g. "address,undefined" or "thread".
@@ -21,8 +26,9 @@ target_compile_options(upscale_options INTERFACE
 # is built at -O1 with line tables and assertions on, whatever the build type.
 #
 # A target whose UPSCALE_UNINSTRUMENTED property is on (upscale_models: the networks, LibTorch
-# arithmetic that no sanitizer test needs instrumented) is built as in a release build instead:
-# with the same command line, so that ccache gives the sanitizer builds the release build's objects.
+# arithmetic that no sanitizer test needs instrumented) is built as in a release build instead; with
+# UPSCALE_RELEASE_NETWORKS a sanitizer build links the release build's library of them
+# (src/models/CMakeLists.txt).
 set(UPSCALE_SANITIZE "" CACHE STRING
     "Build with these sanitizers: address,undefined or thread (empty: none)")
 if(UPSCALE_SANITIZE)
@@ -62,15 +68,19 @@ function(upscale_add_module name)
 endfunction()
 
 # LibTorch's headers dominate compile time. The targets that include them share one precompiled
-# header of the narrow ATen/nn headers they use: built once, for upscale_models (the first caller),
-# and reused by the others, whose flags are the same. Under a sanitizer upscale_models is built
-# uninstrumented (see above), so there each instrumented target has its own.
+# header of the narrow ATen/nn headers they use: built once, for the first caller, and reused by the
+# others, whose flags are the same.
+#   upscale_torch_pch(target [OWN])   OWN: a header of the target's own, for a target whose flags
+#                                     differ (GCC ignores a header built with other flags): the
+#                                     uninstrumented networks under a sanitizer, the CUDA check.
 function(upscale_torch_pch target)
+    cmake_parse_arguments(ARG "OWN" "" "" ${ARGN})
     if(NOT UPSCALE_USE_PCH)
         return()
     endif()
     get_property(_first GLOBAL PROPERTY UPSCALE_TORCH_PCH_TARGET)
-    if(_first AND NOT UPSCALE_SANITIZE)
+    set_target_properties(${target} PROPERTIES UPSCALE_TORCH_PCH ON)
+    if(_first AND NOT ARG_OWN)
         # A precompiled header is only valid where the code model matches: position-independent
         # (the libraries are; an executable is compiled so too).
         get_target_property(_type ${target} TYPE)
@@ -80,7 +90,7 @@ function(upscale_torch_pch target)
         target_precompile_headers(${target} REUSE_FROM ${_first})
         return()
     endif()
-    if(NOT _first)
+    if(NOT _first AND NOT ARG_OWN)
         set_property(GLOBAL PROPERTY UPSCALE_TORCH_PCH_TARGET ${target})
     endif()
     target_precompile_headers(${target} PRIVATE

@@ -21,8 +21,8 @@ jobs=${SANITIZE_JOBS:-$(nproc)}
 # Only what the selected tests run (the test presets choose the same executables): the Qt
 # application, the command line and the GPU tests are not built, nor the networks' pixel-exact
 # comparisons, which only repeat under a sanitizer what the release run proves. The networks
-# themselves are built as in the release build (cmake/UpscaleOptions.cmake), so after a release
-# build ccache has them. docs/TESTING.md says what runs under which sanitizer and why.
+# themselves are not instrumented: the sanitizer builds link the release build's library of them.
+# docs/TESTING.md says what runs under which sanitizer and why.
 case "$preset" in
 asan)
     targets=(core_tests models_tests engine_tests media_tests video_tests
@@ -35,7 +35,12 @@ tsan)
 esac
 
 start=$SECONDS
-cmake --preset "$preset" >/dev/null
+# The networks are the release build's (after scripts/build.sh release this is a no-op): compiled
+# once, not once more per sanitizer (src/models/CMakeLists.txt).
+cmake --preset release >/dev/null
+cmake --build --preset release --target upscale_models -j "$jobs"
+networks="$(pwd)/build/release/src/models/libupscale_models.a"
+cmake --preset "$preset" -DUPSCALE_RELEASE_NETWORKS="$networks" >/dev/null
 cmake --build --preset "$preset" --target "${targets[@]}" -j "$jobs"
 echo "sanitize.sh $preset: the build took $((SECONDS - start)) s"
 start=$SECONDS

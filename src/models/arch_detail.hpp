@@ -39,6 +39,13 @@ using ShapeMap = std::map<std::string, std::vector<std::int64_t>, std::less<>>;
 void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
              std::int64_t kernel);
 
+/// Adds a linear layer's weight [out, in] and, with `bias`, its bias [out].
+void addLinear(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
+               bool bias = true);
+
+/// Adds a normalisation layer's weight and bias [dim].
+void addNorm(ShapeMap& out, const std::string& name, std::int64_t dim);
+
 /// The name of an architecture this program cannot run, when the keys identify one.
 [[nodiscard]] std::optional<std::string_view> recognizeUnsupported(const StateDict& weights);
 

@@ -125,6 +125,19 @@ void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64
     out[name + ".bias"] = {outCh};
 }
 
+void addLinear(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
+               bool bias) {
+    out[name + ".weight"] = {outCh, in};
+    if (bias) {
+        out[name + ".bias"] = {outCh};
+    }
+}
+
+void addNorm(ShapeMap& out, const std::string& name, std::int64_t dim) {
+    out[name + ".weight"] = {dim};
+    out[name + ".bias"] = {dim};
+}
+
 }  // namespace detail
 
 namespace {
@@ -195,7 +208,9 @@ std::optional<ArchSpec> detectCompact(const StateDict& weights) {
 
 }  // namespace
 
-std::string_view supportedArchitectures() { return kSupported; }
+std::string_view supportedArchitectures() {
+    return kSupported;
+}
 
 std::string_view architectureName(Architecture arch) {
     switch (arch) {
@@ -276,7 +291,7 @@ bool isFp16Safe(Architecture arch) {
         case Architecture::RealPLKSR:  // group norm statistics of large features overflow FP16
         case Architecture::DAT:        // attention logits and softmax sums overflow FP16
         case Architecture::OmniSR:     // so do its attentions' logits
-        case Architecture::SwinIR:  // attention scores and LayerNorm statistics overflow FP16
+        case Architecture::SwinIR:     // attention scores and LayerNorm statistics overflow FP16
         case Architecture::HAT:
             return false;
     }
@@ -349,9 +364,9 @@ StateDict canonicalizeKeys(StateDict weights) {
 }
 
 core::Result<ArchSpec> detectArchitecture(const StateDict& weights, std::string_view source) {
-    for (const auto detect : {detectCompact, detail::detectRrdb, detail::detectSpan,
-                              detail::detectRealPlksr, detail::detectDat, detail::detectOmniSr,
-                              detail::detectSwinIR, detail::detectHat}) {
+    for (const auto detect :
+         {detectCompact, detail::detectRrdb, detail::detectSpan, detail::detectRealPlksr,
+          detail::detectDat, detail::detectOmniSr, detail::detectSwinIR, detail::detectHat}) {
         if (auto spec = detect(weights)) {
             if (auto checked = detail::checkSpec(*spec, weights, source); !checked) {
                 return tl::unexpected(checked.error());

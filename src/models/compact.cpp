@@ -2,12 +2,12 @@
 
 #include <ATen/ATen.h>
 
+#include "layers.hpp"
+
 namespace upscale::models {
 
 namespace {
-torch::nn::Conv2d conv3x3(int in, int out) {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(1).padding(1).bias(true));
-}
+using detail::conv;
 }  // namespace
 
 CompactNet::CompactNet(const ArchSpec& spec) : m_spec(spec) {
@@ -15,7 +15,7 @@ CompactNet::CompactNet(const ArchSpec& spec) : m_spec(spec) {
     // ...) so that state dicts map one to one.
     m_body = register_module("body", torch::nn::ModuleList());
     auto addConv = [this](int in, int out) {
-        m_convs.push_back(conv3x3(in, out));
+        m_convs.push_back(conv(in, out, 3));
         m_body->push_back(m_convs.back());
     };
     auto addActivation = [this]() {

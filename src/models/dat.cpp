@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "dat_layers.hpp"
+#include "layers.hpp"
 #include "module_path.hpp"
 
 namespace upscale::models {
@@ -14,20 +15,18 @@ using detail::parameterAt;
 using detail::registerAt;
 
 // DAT subtracts the DIV2K RGB mean (nothing for other channel counts) and adds it back.
-constexpr std::array<double, 3> kRgbMean = {0.4488, 0.4371, 0.4040};
-constexpr double kLayerNormEps = 1e-5;
-constexpr double kUpsampleSlope = 0.01;  // nn.LeakyReLU's default, before the upsampler
+using detail::kDiv2kRgbMean;
+constexpr double kDatNormEps = 1e-5;
+constexpr double kDatUpsampleSlope = 0.01;  // nn.LeakyReLU's default, before the upsampler
 
-torch::nn::Conv2d conv3(std::int64_t in, std::int64_t out) {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1));
-}
+using detail::conv;
 
 }  // namespace
 
 DatNet::DatNet(const ArchSpec& spec) : m_spec(spec) {
     const auto& p = spec.dat;
     const std::int64_t f = spec.numFeat;
-    m_first = registerAt(*this, "conv_first", conv3(spec.inChannels, f));
+    m_first = registerAt(*this, "conv_first", conv(spec.inChannels, f, 3));
     m_tokensNormWeight = parameterAt(*this, "before_RG.1.weight", at::ones({f}));
     m_tokensNormBias = parameterAt(*this, "before_RG.1.bias", at::zeros({f}));
     for (std::size_t g = 0; g < p.depths.size(); ++g) {
@@ -40,20 +39,20 @@ DatNet::DatNet(const ArchSpec& spec) : m_spec(spec) {
     m_afterBody = std::make_unique<dat::ResidualConv>(*this, "conv_after_body", f, p.threeConv);
     const std::int64_t s2 = std::int64_t{spec.scale} * spec.scale;
     if (p.direct) {
-        m_upsample.push_back(registerAt(*this, "upsample.0", conv3(f, spec.outChannels * s2)));
+        m_upsample.push_back(registerAt(*this, "upsample.0", conv(f, spec.outChannels * s2, 3)));
         return;
     }
     const std::int64_t nf = p.upsampleFeat;
-    m_beforeUpsample = registerAt(*this, "conv_before_upsample.0", conv3(f, nf));
+    m_beforeUpsample = registerAt(*this, "conv_before_upsample.0", conv(f, nf, 3));
     if (spec.scale == 3) {
-        m_upsample.push_back(registerAt(*this, "upsample.0", conv3(nf, 9 * nf)));
+        m_upsample.push_back(registerAt(*this, "upsample.0", conv(nf, 9 * nf, 3)));
     } else {
         for (int step = 0; (1 << step) < spec.scale; ++step) {
             m_upsample.push_back(
-                registerAt(*this, fmt::format("upsample.{}", 2 * step), conv3(nf, 4 * nf)));
+                registerAt(*this, fmt::format("upsample.{}", 2 * step), conv(nf, 4 * nf, 3)));
         }
     }
-    m_last = registerAt(*this, "conv_last", conv3(nf, spec.outChannels));
+    m_last = registerAt(*this, "conv_last", conv(nf, spec.outChannels, 3));
 }
 
 DatNet::~DatNet() = default;
@@ -70,25 +69,26 @@ int DatNet::receptiveRadius() const {
 }
 
 at::Tensor DatNet::forward(const at::Tensor& input) {
-    at::Tensor mean = m_spec.inChannels == 3 ? at::tensor({kRgbMean[0], kRgbMean[1], kRgbMean[2]})
-                                             : at::zeros({m_spec.inChannels});
+    at::Tensor mean = m_spec.inChannels == 3
+                          ? at::tensor({kDiv2kRgbMean[0], kDiv2kRgbMean[1], kDiv2kRgbMean[2]})
+                          : at::zeros({m_spec.inChannels});
     mean = mean.view({1, -1, 1, 1}).to(input.options());
     const std::int64_t h = input.size(2);
     const std::int64_t w = input.size(3);
     const at::Tensor features = m_first->forward(input - mean);
     const std::int64_t f = features.size(1);
     at::Tensor tokens = at::layer_norm(features.flatten(2).transpose(1, 2), {f}, m_tokensNormWeight,
-                                       m_tokensNormBias, kLayerNormEps);
+                                       m_tokensNormBias, kDatNormEps);
     for (const auto& group : m_layers) {
         tokens = group->forward(tokens, h, w);
     }
-    tokens = at::layer_norm(tokens, {f}, m_normWeight, m_normBias, kLayerNormEps);
+    tokens = at::layer_norm(tokens, {f}, m_normWeight, m_normBias, kDatNormEps);
     at::Tensor x =
         (*m_afterBody)(tokens.transpose(1, 2).reshape({input.size(0), f, h, w})) + features;
     if (m_spec.dat.direct) {
         return at::pixel_shuffle(m_upsample.front()->forward(x), m_spec.scale) + mean;
     }
-    x = at::leaky_relu(m_beforeUpsample->forward(x), kUpsampleSlope);
+    x = at::leaky_relu(m_beforeUpsample->forward(x), kDatUpsampleSlope);
     for (auto& step : m_upsample) {
         x = at::pixel_shuffle(step->forward(x), m_spec.scale == 3 ? 3 : 2);
     }

@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
+#include "layers.hpp"
 #include "module_path.hpp"
 
 namespace upscale::models::dat {
@@ -21,11 +22,7 @@ constexpr double kBatchNormEps = 1e-5;
 constexpr double kNormalizeEps = 1e-12;
 constexpr double kMaskedOut = -100.0;  // the reference's value for tokens of other regions
 
-torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel,
-                       std::int64_t groups = 1) {
-    return torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2).groups(groups));
-}
+using upscale::models::detail::conv;
 
 /// [B, H*W, C] tokens <-> [B, C, H, W] maps.
 at::Tensor toMap(const at::Tensor& tokens, std::int64_t h, std::int64_t w) {
@@ -116,7 +113,7 @@ struct BatchNorm {
 class Interaction {
 public:
     Interaction(torch::nn::Module& owner, std::int64_t dim)
-        : m_dw(registerAt(owner, "dwconv.0", conv(dim, dim, 3, dim))),
+        : m_dw(registerAt(owner, "dwconv.0", conv(dim, dim, 3, {.groups = dim}))),
           m_dwNorm(owner, "dwconv.1", dim),
           m_channel1(registerAt(owner, "channel_interaction.1", conv(dim, dim / 8, 1))),
           m_channelNorm(owner, "channel_interaction.2", dim / 8),
@@ -179,7 +176,6 @@ public:
     [[nodiscard]] at::Tensor operator()(const at::Tensor& q, const at::Tensor& k,
                                         const at::Tensor& v, std::int64_t h, std::int64_t w,
                                         const at::Tensor& mask) const {
-        const std::int64_t b = q.size(0);
         const std::int64_t c = q.size(2);
         const std::int64_t n = m_wh * m_ww;
         const auto split = [&](const at::Tensor& t) {
@@ -344,7 +340,8 @@ Block::Block(std::int64_t dim, int heads, const DatParams& p, int group, int ind
     const std::int64_t hidden = p.ffnHidden;
     m_fc1 = std::make_unique<Linear>(*this, "ffn.fc1", dim, hidden);
     m_gateNorm = std::make_unique<LayerNorm>(*this, "ffn.sg.norm", hidden / 2);
-    m_gateConv = registerAt(*this, "ffn.sg.conv", conv(hidden / 2, hidden / 2, 3, hidden / 2));
+    m_gateConv =
+        registerAt(*this, "ffn.sg.conv", conv(hidden / 2, hidden / 2, 3, {.groups = hidden / 2}));
     m_fc2 = std::make_unique<Linear>(*this, "ffn.fc2", hidden / 2, dim);
 }
 

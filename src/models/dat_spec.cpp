@@ -14,7 +14,7 @@ namespace upscale::models::detail {
 namespace {
 
 /// Tensors in every DAT block, at the least (norms, attention, interaction, FFN).
-constexpr std::size_t kMinTensorsPerBlock = 30;
+constexpr std::size_t kDatMinTensorsPerBlock = 30;
 
 /// Blocks per residual group, from the "layers.G.blocks.B." keys; empty when the groups or
 /// blocks are not numbered 0..n-1 or claim more blocks than the file has tensors for.
@@ -28,7 +28,7 @@ std::vector<int> groupDepths(const StateDict& weights) {
         const int block = indexAfter(name, fmt::format("layers.{}.blocks.", group));
         int& depth = deepest[group];
         depth = std::max(depth, block + 1);
-        if (deepest.size() * kMinTensorsPerBlock > weights.size()) {
+        if (deepest.size() * kDatMinTensorsPerBlock > weights.size()) {
             return {};
         }
     }
@@ -41,7 +41,7 @@ std::vector<int> groupDepths(const StateDict& weights) {
         depths.push_back(depth);
         blocks += static_cast<std::size_t>(depth);
     }
-    if (blocks * kMinTensorsPerBlock > weights.size()) {
+    if (blocks * kDatMinTensorsPerBlock > weights.size()) {
         return {};
     }
     return depths;
@@ -86,19 +86,6 @@ bool upsampleScale(const StateDict& weights, std::int64_t feat, int& scale) {
     }
     scale = 1 << steps;
     return true;
-}
-
-void addLinear(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outF,
-               bool bias = true) {
-    out[name + ".weight"] = {outF, in};
-    if (bias) {
-        out[name + ".bias"] = {outF};
-    }
-}
-
-void addNorm(ShapeMap& out, const std::string& name, std::int64_t dim) {
-    out[name + ".weight"] = {dim};
-    out[name + ".bias"] = {dim};
 }
 
 void addBatchNorm(ShapeMap& out, const std::string& name, std::int64_t dim) {

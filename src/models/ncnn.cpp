@@ -24,7 +24,7 @@ constexpr int kArrayKeyBase = -23300;
 constexpr std::uint32_t kTagFp16 = 0x01306B47;
 constexpr std::uint32_t kTagInt8 = 0x000D4B38;
 constexpr std::uint32_t kTagFp32Scaled = 0x0002C056;
-constexpr std::string_view kRedownload =
+constexpr std::string_view kNcnnRedownload =
     "The file is damaged or incomplete: download or convert it again.";
 
 /// Layer types that read nothing from the .bin.
@@ -37,7 +37,7 @@ const std::set<std::string, std::less<>> kWeightless = {
 tl::unexpected<core::Error> corruptParam(std::string_view source, std::size_t line,
                                          std::string_view what) {
     return core::fail(core::ErrorCode::CorruptFile,
-                      fmt::format("'{}' line {}: {}. {}", source, line, what, kRedownload));
+                      fmt::format("'{}' line {}: {}. {}", source, line, what, kNcnnRedownload));
 }
 
 std::vector<std::string_view> splitTokens(std::string_view line) {
@@ -271,7 +271,7 @@ private:
                 fmt::format("The weights of '{}' are truncated: layer '{}' ({}) "
                             "needs {} bytes at offset {} of the .bin, but only {} "
                             "are left. {}",
-                            m_source, layer.name, layer.type, n, m_pos, left(), kRedownload));
+                            m_source, layer.name, layer.type, n, m_pos, left(), kNcnnRedownload));
         }
         const auto out = m_bin.subspan(m_pos, n);
         m_pos += n;
@@ -287,7 +287,7 @@ tl::unexpected<core::Error> badLayer(std::string_view source, const NcnnLayer& l
                                      std::string_view what) {
     return core::fail(core::ErrorCode::CorruptFile,
                       fmt::format("'{}': layer '{}' ({}) {}. {}", source, layer.name, layer.type,
-                                  what, kRedownload));
+                                  what, kNcnnRedownload));
 }
 
 /// Swaps dims 0 and 1 of a [d0][d1][rest] tensor in place (ncnn deconv -> PyTorch layout).
@@ -347,10 +347,9 @@ core::Result<void> loadLayerWeights(NcnnLayer& layer, BinReader& reader, std::st
     }
     // Each factor is checked before the product, so it cannot overflow (or divide by zero).
     const bool positive = numOutput > 0 && kw > 0 && kh > 0 && weightSize > 0;
-    const std::int64_t perInput =
-        positive && std::int64_t{numOutput} * kh <= weightSize / kw
-            ? std::int64_t{numOutput} * kh * kw
-            : 0;
+    const std::int64_t perInput = positive && std::int64_t{numOutput} * kh <= weightSize / kw
+                                      ? std::int64_t{numOutput} * kh * kw
+                                      : 0;
     if (perInput == 0 || weightSize % perInput != 0) {
         return badLayer(source, layer,
                         fmt::format("has inconsistent sizes (num_output {}, kernel {}x{}, "
@@ -399,7 +398,7 @@ core::Result<NcnnModel> parseUnchecked(std::string_view paramText,
                           fmt::format("The weights of '{}' have {} bytes left over after the "
                                       "last layer: the .bin does not belong to this .param or "
                                       "is damaged. {}",
-                                      source, reader.left(), kRedownload));
+                                      source, reader.left(), kNcnnRedownload));
     }
     return NcnnModel{std::move(*layers)};
 }

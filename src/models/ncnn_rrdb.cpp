@@ -12,8 +12,8 @@ namespace upscale::models::detail {
 
 namespace {
 
-constexpr int kRdbConvs = 5;
-constexpr int kConvsPerBlock = 3 * kRdbConvs;
+constexpr int kNcnnRdbConvs = 5;
+constexpr int kConvsPerBlock = 3 * kNcnnRdbConvs;
 
 bool isRrdbLayerType(const std::string& type) {
     return type == "Input" || type == "Split" || type == "Concat" || type == "Eltwise" ||
@@ -59,7 +59,7 @@ core::Result<StateDict> rrdbStateDict(const NcnnModel& model, std::string_view s
     std::vector<std::string> names = {"conv_first"};
     for (std::size_t b = 0; b < blocks; ++b) {
         for (int r = 1; r <= 3; ++r) {
-            for (int c = 1; c <= kRdbConvs; ++c) {
+            for (int c = 1; c <= kNcnnRdbConvs; ++c) {
                 names.push_back(fmt::format("body.{}.rdb{}.conv{}", b, r, c));
             }
         }

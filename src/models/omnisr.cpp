@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "arch_detail.hpp"
+#include "layers.hpp"
 #include "module_path.hpp"
 
 namespace upscale::models {
@@ -22,15 +23,7 @@ constexpr double kChannelNormEps = 1e-6;
 constexpr double kTokenNormEps = 1e-5;
 constexpr double kNormalizeEps = 1e-12;
 
-torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, bool bias = true,
-                       std::int64_t groups = 1, std::int64_t stride = 1,
-                       std::int64_t padding = -1) {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel)
-                                 .stride(stride)
-                                 .padding(padding < 0 ? kernel / 2 : padding)
-                                 .groups(groups)
-                                 .bias(bias));
-}
+using detail::conv;
 
 /// Layer norm over the channels of an NCHW map.
 at::Tensor channelNorm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
@@ -127,9 +120,10 @@ public:
     explicit GatedFfn(std::int64_t dim) {
         m_normWeight = parameterAt(*this, "norm.weight", at::ones({dim}));
         m_normBias = parameterAt(*this, "norm.bias", at::zeros({dim}));
-        m_in = registerAt(*this, "fn.project_in", conv(dim, 2 * dim, 1, false));
-        m_dw = registerAt(*this, "fn.dwconv", conv(2 * dim, 2 * dim, 3, false, 2 * dim));
-        m_out = registerAt(*this, "fn.project_out", conv(dim, dim, 1, false));
+        m_in = registerAt(*this, "fn.project_in", conv(dim, 2 * dim, 1, {.bias = false}));
+        m_dw = registerAt(*this, "fn.dwconv",
+                          conv(2 * dim, 2 * dim, 3, {.bias = false, .groups = 2 * dim}));
+        m_out = registerAt(*this, "fn.project_out", conv(dim, dim, 1, {.bias = false}));
     }
 
     at::Tensor forward(const at::Tensor& x) {
@@ -155,9 +149,10 @@ public:
         m_normWeight = parameterAt(*this, "norm.weight", at::ones({dim}));
         m_normBias = parameterAt(*this, "norm.bias", at::zeros({dim}));
         m_temperature = parameterAt(*this, "fn.temperature", at::ones({kChannelHeads, 1, 1}));
-        m_qkv = registerAt(*this, "fn.qkv", conv(dim, 3 * dim, 1, false));
-        m_dw = registerAt(*this, "fn.qkv_dwconv", conv(3 * dim, 3 * dim, 3, false, 3 * dim));
-        m_out = registerAt(*this, "fn.project_out", conv(dim, dim, 1, false));
+        m_qkv = registerAt(*this, "fn.qkv", conv(dim, 3 * dim, 1, {.bias = false}));
+        m_dw = registerAt(*this, "fn.qkv_dwconv",
+                          conv(3 * dim, 3 * dim, 3, {.bias = false, .groups = 3 * dim}));
+        m_out = registerAt(*this, "fn.project_out", conv(dim, dim, 1, {.bias = false}));
     }
 
     at::Tensor forward(const at::Tensor& x) {
@@ -208,7 +203,7 @@ class Block final : public torch::nn::Module {
 public:
     Block(std::int64_t dim, const OmniSrParams& p) {
         m_expand = registerAt(*this, "layer.0.fn.0", conv(dim, dim, 1));
-        m_depthwise = registerAt(*this, "layer.0.fn.2", conv(dim, dim, 3, true, dim));
+        m_depthwise = registerAt(*this, "layer.0.fn.2", conv(dim, dim, 3, {.groups = dim}));
         m_squeeze = parameterAt(*this, "layer.0.fn.4.gate.1.weight", at::zeros({dim / 4, dim}));
         m_excite = parameterAt(*this, "layer.0.fn.4.gate.3.weight", at::zeros({dim, dim / 4}));
         m_project = registerAt(*this, "layer.0.fn.5", conv(dim, dim, 1));
@@ -261,11 +256,11 @@ public:
                                           std::make_shared<Block>(dim, p)));
         }
         m_close = registerAt(*this, fmt::format("residual_layer.{}", p.numBlocks),
-                             conv(dim, dim, 1, p.bias));
+                             conv(dim, dim, 1, {.bias = p.bias}));
         const std::int64_t e = detail::omniSrEsaChannels(static_cast<int>(dim));
         m_esa1 = registerAt(*this, "esa.conv1", conv(dim, e, 1));
         m_esaF = registerAt(*this, "esa.conv_f", conv(e, e, 1));
-        m_esa2 = registerAt(*this, "esa.conv2", conv(e, e, 3, true, 1, 2, 0));
+        m_esa2 = registerAt(*this, "esa.conv2", conv(e, e, 3, {.stride = 2, .padding = 0}));
         m_esa3 = registerAt(*this, "esa.conv3", conv(e, e, 3));
         m_esa4 = registerAt(*this, "esa.conv4", conv(e, dim, 1));
     }

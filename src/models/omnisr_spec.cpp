@@ -12,7 +12,7 @@ namespace upscale::models::detail {
 namespace {
 
 /// Tensors in every OSA block, at the least.
-constexpr std::size_t kMinTensorsPerBlock = 40;
+constexpr std::size_t kOmniMinTensorsPerBlock = 40;
 /// The channel attentions' head count, fixed by the architecture.
 constexpr std::int64_t kChannelHeads = 4;
 
@@ -87,7 +87,7 @@ std::optional<ArchSpec> detectOmniSr(const StateDict& weights) {
     p.numGroups = lastGroup + 1;
     p.numBlocks = lastLayer;
     if (p.numBlocks < 1 ||
-        static_cast<std::size_t>(p.numGroups) * p.numBlocks * kMinTensorsPerBlock >
+        static_cast<std::size_t>(p.numGroups) * p.numBlocks * kOmniMinTensorsPerBlock >
             weights.size()) {
         return std::nullopt;
     }

@@ -42,7 +42,7 @@ constexpr std::int64_t kMaxElements = std::int64_t{1} << 40;
 /// torch.save names storages by small numbers; legacy files by a number or an address.
 constexpr std::size_t kMaxStorageKey = 64;
 
-tl::unexpected<core::Error> corrupt(std::string_view source, std::string_view what) {
+tl::unexpected<core::Error> corruptPytorch(std::string_view source, std::string_view what) {
     return core::fail(core::ErrorCode::CorruptFile,
                       fmt::format("'{}' is a damaged or truncated PyTorch file: {}. Download the "
                                   "model again.",
@@ -62,7 +62,7 @@ core::Result<ValueId> loadStorage(PickleArena& arena, ValueId pid, StorageTable&
     const auto items = arena.items(pid);
     const std::size_t fields = legacy ? 6 : 5;
     if (arena.at(pid).kind != Kind::Tuple || items.size() != fields) {
-        return corrupt(source, "a storage reference is malformed");
+        return corruptPytorch(source, "a storage reference is malformed");
     }
     const PickleValue& tag = arena.at(items[0]);
     const PickleValue& type = arena.at(items[1]);
@@ -72,7 +72,7 @@ core::Result<ValueId> loadStorage(PickleArena& arena, ValueId pid, StorageTable&
         type.kind != Kind::Global || !arena.text(items[1]).ends_with("Storage") ||
         key.kind != Kind::String || arena.text(items[2]).size() > kMaxStorageKey ||
         numel.kind != Kind::Int || numel.integer < 0 || numel.integer > kMaxElements) {
-        return corrupt(source, "a storage reference is malformed");
+        return corruptPytorch(source, "a storage reference is malformed");
     }
     if (legacy && arena.at(items[5]).kind != Kind::None) {
         return core::fail(core::ErrorCode::UnsupportedFormat,
@@ -84,12 +84,13 @@ core::Result<ValueId> loadStorage(PickleArena& arena, ValueId pid, StorageTable&
                    numel.integer};
     const auto [it, added] = table.emplace(ref.key, ref);
     if (!added && (it->second.dtype != ref.dtype || it->second.numel != ref.numel)) {
-        return corrupt(source,
-                       fmt::format("storage '{}' is described two different ways", ref.key));
+        return corruptPytorch(source,
+                              fmt::format("storage '{}' is described two different ways", ref.key));
     }
     auto value = arena.addStorage(std::move(ref));
     if (!value) {
-        return corrupt(source, "its pickled data builds more objects than a file of its size holds");
+        return corruptPytorch(source,
+                              "its pickled data builds more objects than a file of its size holds");
     }
     return *value;
 }
@@ -107,8 +108,8 @@ void addKeys(const PickleArena& arena, ValueId dict, ValueId except,
 
 /// The dict holding the weights, after unwrapping what training tools wrap them in; the entries
 /// left beside it (training options, counters) are added to `others`.
-core::Result<ValueId> findStateDict(const PickleArena& arena, ValueId root,
-                                    std::string_view source, std::vector<std::string>& others) {
+core::Result<ValueId> findStateDict(const PickleArena& arena, ValueId root, std::string_view source,
+                                    std::vector<std::string>& others) {
     ValueId dict = root;
     if (arena.at(dict).kind != Kind::Dict) {
         return core::fail(core::ErrorCode::UnsupportedFormat,
@@ -135,7 +136,7 @@ core::Result<Tensor> materialize(const TensorRef& ref, std::span<const std::uint
                                  std::string_view name, std::string_view source,
                                  std::uint64_t& budget) {
     const auto bad = [&](std::string_view why) {
-        return corrupt(source, fmt::format("tensor '{}' {}", name, why));
+        return corruptPytorch(source, fmt::format("tensor '{}' {}", name, why));
     };
     if (ref.offset < 0 || ref.offset > kMaxElements) {
         return bad("starts outside its storage");
@@ -228,7 +229,7 @@ core::Result<StateDict> collectTensors(
         const TensorRef& ref = arena.tensor(kv[i + 1]);
         const auto storage = storages.find(ref.storage.key);
         if (storage == storages.end()) {
-            return corrupt(source, fmt::format("the data of tensor '{}' is missing", key));
+            return corruptPytorch(source, fmt::format("the data of tensor '{}' is missing", key));
         }
         auto tensor = materialize(ref, storage->second, key, source, budget);
         if (!tensor) {
@@ -241,12 +242,12 @@ core::Result<StateDict> collectTensors(
                                       others.size(), detail::listSome(others, 5));
     }
     if (out.empty()) {
-        return core::fail(core::ErrorCode::UnsupportedFormat,
-                          fmt::format("'{}' holds no weights (entries: {}). Save the model's "
-                                      "state_dict() with torch.save.",
-                                      source,
-                                      others.empty() ? std::string("none")
-                                                     : detail::listSome(others, 5)));
+        return core::fail(
+            core::ErrorCode::UnsupportedFormat,
+            fmt::format("'{}' holds no weights (entries: {}). Save the model's "
+                        "state_dict() with torch.save.",
+                        source,
+                        others.empty() ? std::string("none") : detail::listSome(others, 5)));
     }
     return out;
 }
@@ -270,10 +271,9 @@ core::Result<StateDict> parseZip(std::span<const std::uint8_t> bytes, std::strin
                                       source));
     }
     const std::string prefix = zip->firstName.substr(0, slash + 1);
-    const bool hasCode = std::any_of(zip->compressed.begin(), zip->compressed.end(),
-                                     [&](const std::string& name) {
-                                         return name.starts_with(prefix + "code/");
-                                     });
+    const bool hasCode =
+        std::any_of(zip->compressed.begin(), zip->compressed.end(),
+                    [&](const std::string& name) { return name.starts_with(prefix + "code/"); });
     if (zip->entries.contains(prefix + "constants.pkl") || hasCode) {
         return core::fail(core::ErrorCode::UnsupportedFormat,
                           fmt::format("'{}' is a TorchScript program (torch.jit.save), not a "
@@ -291,7 +291,7 @@ core::Result<StateDict> parseZip(std::span<const std::uint8_t> bytes, std::strin
     }
     const auto pkl = zip->entries.find(prefix + "data.pkl");
     if (pkl == zip->entries.end()) {
-        return corrupt(source, "it has no data.pkl");
+        return corruptPytorch(source, "it has no data.pkl");
     }
     if (const auto order = zip->entries.find(prefix + "byteorder"); order != zip->entries.end()) {
         const std::string_view text(reinterpret_cast<const char*>(order->second.data()),
@@ -316,10 +316,11 @@ core::Result<StateDict> parseZip(std::span<const std::uint8_t> bytes, std::strin
     for (const auto& [key, ref] : table) {
         const auto record = zip->entries.find(prefix + "data/" + key);
         if (record == zip->entries.end()) {
-            return corrupt(source, fmt::format("the storage '{}' is missing", key));
+            return corruptPytorch(source, fmt::format("the storage '{}' is missing", key));
         }
         if (record->second.size() / dtypeSize(ref.dtype) < static_cast<std::uint64_t>(ref.numel)) {
-            return corrupt(source, fmt::format("the storage '{}' is shorter than it claims", key));
+            return corruptPytorch(source,
+                                  fmt::format("the storage '{}' is shorter than it claims", key));
         }
         storages.emplace(key, record->second);
     }
@@ -352,7 +353,7 @@ core::Result<StateDict> parseLegacy(std::span<const std::uint8_t> bytes, std::st
         return tl::unexpected(keys.error());
     }
     if (arena.at(keys->root).kind != Kind::List) {
-        return corrupt(source, "its list of storages is malformed");
+        return corruptPytorch(source, "its list of storages is malformed");
     }
     // After the pickles: for each listed key, an int64 element count and the raw elements.
     std::map<std::string, std::span<const std::uint8_t>, std::less<>> storages;
@@ -361,17 +362,17 @@ core::Result<StateDict> parseLegacy(std::span<const std::uint8_t> bytes, std::st
         const std::string key(arena.text(id));
         const auto ref = arena.at(id).kind == Kind::String ? table.find(key) : table.end();
         if (ref == table.end()) {
-            return corrupt(source, "it lists a storage no tensor uses");
+            return corruptPytorch(source, "it lists a storage no tensor uses");
         }
         if (bytes.size() - pos < 8) {
-            return corrupt(source, fmt::format("the storage '{}' is cut short", key));
+            return corruptPytorch(source, fmt::format("the storage '{}' is cut short", key));
         }
         const std::uint64_t numel = detail::loadU64(bytes.data() + pos);
         pos += 8;
         const std::size_t item = dtypeSize(ref->second.dtype);
         if (numel != static_cast<std::uint64_t>(ref->second.numel) ||
             (bytes.size() - pos) / item < numel) {
-            return corrupt(
+            return corruptPytorch(
                 source, fmt::format("the storage '{}' is cut short or the wrong size", key));
         }
         storages.emplace(key, bytes.subspan(pos, numel * item));

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
+#include "layers.hpp"
 #include "module_path.hpp"
 
 namespace upscale::models {
@@ -12,13 +13,10 @@ namespace {
 using detail::parameterAt;
 using detail::registerAt;
 
-constexpr double kGroupNormEps = 1e-5;
-constexpr double kLayerNormEps = 1e-6;
+constexpr double kPlkGroupNormEps = 1e-5;
+constexpr double kPlkLayerNormEps = 1e-6;
 
-torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, bool bias = true) {
-    return torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2).bias(bias));
-}
+using detail::conv;
 
 }  // namespace
 
@@ -46,7 +44,7 @@ public:
         if (m_params.layerNorm) {
             const at::Tensor centred = y - y.mean({1}, true);
             const at::Tensor var = (centred * centred).mean({1}, true);
-            y = centred / at::sqrt(var + kLayerNormEps) * m_lnWeight.view({1, -1, 1, 1}) +
+            y = centred / at::sqrt(var + kPlkLayerNormEps) * m_lnWeight.view({1, -1, 1, 1}) +
                 m_lnBias.view({1, -1, 1, 1});
         }
         y = m_mix2->forward(at::mish(m_mix1->forward(y)));
@@ -57,7 +55,7 @@ public:
         }
         y = m_refine->forward(y);
         if (!m_params.layerNorm) {
-            y = at::group_norm(y, m_params.normGroups, m_normWeight, m_normBias, kGroupNormEps);
+            y = at::group_norm(y, m_params.normGroups, m_normWeight, m_normBias, kPlkGroupNormEps);
         }
         return y + x;
     }
@@ -84,7 +82,7 @@ public:
         : m_scale(scale), m_groups(groups) {
         const std::int64_t offsets = 2LL * groups * scale * scale;
         m_offset = register_module("offset", conv(in, offsets, 1));
-        m_scope = register_module("scope", conv(in, offsets, 1, false));
+        m_scope = register_module("scope", conv(in, offsets, 1, {.bias = false}));
         // A buffer in the reference; a parameter here so that it loads from the file.
         m_initPos = register_parameter("init_pos", at::zeros({1, offsets, 1, 1}), false);
         if (scale != 1) {

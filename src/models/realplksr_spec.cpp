@@ -12,7 +12,7 @@ namespace upscale::models::detail {
 namespace {
 
 /// Tensors in every PLK block, at the least (channel mixer, large kernel, refine, a norm).
-constexpr std::size_t kMinTensorsPerBlock = 8;
+constexpr std::size_t kPlkMinTensorsPerBlock = 8;
 
 bool perfectSquare(std::int64_t value, int& root) {
     const auto r = static_cast<std::int64_t>(std::llround(std::sqrt(double(value))));
@@ -38,7 +38,7 @@ std::optional<ArchSpec> detectRealPlksr(const StateDict& weights) {
     }
     // feats: stem, the blocks, a dropout (no tensors), the head.
     const int blocks = last - 2;
-    if (blocks < 1 || static_cast<std::size_t>(blocks) * kMinTensorsPerBlock > weights.size() ||
+    if (blocks < 1 || static_cast<std::size_t>(blocks) * kPlkMinTensorsPerBlock > weights.size() ||
         weights.contains(fmt::format("feats.{}.weight", last - 1))) {
         return std::nullopt;
     }

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <torch/nn/modules/container/modulelist.h>
 
+#include "layers.hpp"
+
 namespace upscale::models {
 
 namespace {
@@ -14,9 +16,7 @@ namespace {
 constexpr double kSlope = 0.2;     // LeakyReLU everywhere in RRDBNet
 constexpr double kResidual = 0.2;  // residual scaling of every dense block and RRDB
 
-torch::nn::Conv2d conv3x3(std::int64_t in, std::int64_t out) {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(1).padding(1).bias(true));
-}
+using detail::conv;
 
 at::Tensor lrelu(const at::Tensor& x) {
     return at::leaky_relu(x, kSlope);
@@ -29,7 +29,7 @@ public:
         for (std::size_t c = 0; c < m_convs.size(); ++c) {
             const std::int64_t in = feat + static_cast<std::int64_t>(c) * grow;
             const std::int64_t out = c + 1 == m_convs.size() ? feat : grow;
-            m_convs[c] = register_module(fmt::format("conv{}", c + 1), conv3x3(in, out));
+            m_convs[c] = register_module(fmt::format("conv{}", c + 1), conv(in, out, 3));
         }
     }
 
@@ -74,18 +74,18 @@ RrdbNet::RrdbNet(const ArchSpec& spec) : m_spec(spec) {
     // key styles are renamed to these when the file is loaded.
     const std::int64_t f = spec.numFeat;
     const std::int64_t in = std::int64_t{spec.inChannels} * spec.unshuffle * spec.unshuffle;
-    m_convFirst = register_module("conv_first", conv3x3(in, f));
+    m_convFirst = register_module("conv_first", conv(in, f, 3));
     auto body = register_module("body", torch::nn::ModuleList());
     for (int b = 0; b < spec.numBlock; ++b) {
         m_blocks.push_back(std::make_shared<ResidualDenseBlock>(f, spec.numGrow));
         body->push_back(m_blocks.back());
     }
-    m_convBody = register_module("conv_body", conv3x3(f, f));
+    m_convBody = register_module("conv_body", conv(f, f, 3));
     for (int u = 1; u <= spec.numUpsample; ++u) {
-        m_convUp.push_back(register_module(fmt::format("conv_up{}", u), conv3x3(f, f)));
+        m_convUp.push_back(register_module(fmt::format("conv_up{}", u), conv(f, f, 3)));
     }
-    m_convHr = register_module("conv_hr", conv3x3(f, f));
-    m_convLast = register_module("conv_last", conv3x3(f, spec.outChannels));
+    m_convHr = register_module("conv_hr", conv(f, f, 3));
+    m_convLast = register_module("conv_last", conv(f, spec.outChannels, 3));
 }
 
 at::Tensor RrdbNet::forward(const at::Tensor& input) {

@@ -23,13 +23,13 @@ using Json = nlohmann::json;
 
 /// The Rust reference reader's MAX_HEADER_SIZE: a larger header is refused before parsing.
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
-constexpr std::string_view kRedownload =
+constexpr std::string_view kSafetensorsRedownload =
     "The file is damaged or incomplete: download or convert it again.";
 
-tl::unexpected<core::Error> corrupt(std::string_view source, std::string_view what) {
-    return core::fail(
-        core::ErrorCode::CorruptFile,
-        fmt::format("'{}' is not a valid safetensors file: {}. {}", source, what, kRedownload));
+tl::unexpected<core::Error> corruptSafetensors(std::string_view source, std::string_view what) {
+    return core::fail(core::ErrorCode::CorruptFile,
+                      fmt::format("'{}' is not a valid safetensors file: {}. {}", source, what,
+                                  kSafetensorsRedownload));
 }
 
 /// A header is an object of objects holding lists of numbers: three levels. Deeper nesting
@@ -80,18 +80,19 @@ bool toU64(const Json& value, std::uint64_t& out) {
 core::Result<Entry> parseEntry(const std::string& name, const Json& info, std::uint64_t bufferSize,
                                std::uint64_t fileSize, std::string_view source) {
     if (!info.is_object()) {
-        return corrupt(source,
-                       fmt::format("the header entry of tensor '{}' is not an object", name));
+        return corruptSafetensors(
+            source, fmt::format("the header entry of tensor '{}' is not an object", name));
     }
     const auto dtypeIt = info.find("dtype");
     const auto shapeIt = info.find("shape");
     const auto offsetsIt = info.find("data_offsets");
     if (dtypeIt == info.end() || shapeIt == info.end() || offsetsIt == info.end()) {
-        return corrupt(source,
-                       fmt::format("tensor '{}' lacks 'dtype', 'shape' or 'data_offsets'", name));
+        return corruptSafetensors(
+            source, fmt::format("tensor '{}' lacks 'dtype', 'shape' or 'data_offsets'", name));
     }
     if (!dtypeIt->is_string()) {
-        return corrupt(source, fmt::format("the dtype of tensor '{}' is not a string", name));
+        return corruptSafetensors(source,
+                                  fmt::format("the dtype of tensor '{}' is not a string", name));
     }
     Entry entry;
     entry.name = name;
@@ -106,7 +107,8 @@ core::Result<Entry> parseEntry(const std::string& name, const Json& info, std::u
     entry.dtype = *dtype;
 
     if (!shapeIt->is_array()) {
-        return corrupt(source, fmt::format("the shape of tensor '{}' is not a list", name));
+        return corruptSafetensors(source,
+                                  fmt::format("the shape of tensor '{}' is not a list", name));
     }
     // numel * itemsize, checked for overflow at every step.
     std::uint64_t bytes = dtypeSize(entry.dtype);
@@ -115,40 +117,44 @@ core::Result<Entry> parseEntry(const std::string& name, const Json& info, std::u
         std::uint64_t d = 0;
         if (!toU64(dim, d) ||
             d > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            return corrupt(source, fmt::format("the shape of tensor '{}' holds {}, not a "
-                                               "non-negative integer",
-                                               name, dim.dump()));
+            return corruptSafetensors(source,
+                                      fmt::format("the shape of tensor '{}' holds {}, not a "
+                                                  "non-negative integer",
+                                                  name, dim.dump()));
         }
         entry.shape.push_back(static_cast<std::int64_t>(d));
         overflow = overflow || __builtin_mul_overflow(bytes, d, &bytes);
     }
     if (overflow) {
-        return corrupt(source, fmt::format("tensor '{}' has shape {}, too large to exist", name,
-                                           shapeToString(entry.shape)));
+        return corruptSafetensors(source,
+                                  fmt::format("tensor '{}' has shape {}, too large to exist", name,
+                                              shapeToString(entry.shape)));
     }
 
     if (!offsetsIt->is_array() || offsetsIt->size() != 2 || !toU64((*offsetsIt)[0], entry.begin) ||
         !toU64((*offsetsIt)[1], entry.end)) {
-        return corrupt(source, fmt::format("the data_offsets of tensor '{}' are not two "
-                                           "non-negative integers",
-                                           name));
+        return corruptSafetensors(source, fmt::format("the data_offsets of tensor '{}' are not two "
+                                                      "non-negative integers",
+                                                      name));
     }
     const std::string offsets = fmt::format("[{}, {}]", entry.begin, entry.end);
     if (entry.end < entry.begin) {
-        return corrupt(source, fmt::format("tensor '{}' data_offsets {} end before they begin",
-                                           name, offsets));
+        return corruptSafetensors(
+            source,
+            fmt::format("tensor '{}' data_offsets {} end before they begin", name, offsets));
     }
     if (entry.end > bufferSize) {
-        return corrupt(source, fmt::format("tensor '{}' data_offsets {} point past the end of the "
-                                           "file ({} bytes)",
-                                           name, offsets, fileSize));
+        return corruptSafetensors(
+            source, fmt::format("tensor '{}' data_offsets {} point past the end of the "
+                                "file ({} bytes)",
+                                name, offsets, fileSize));
     }
     if (entry.end - entry.begin != bytes) {
-        return corrupt(source,
-                       fmt::format("tensor '{}' is {} {} and needs {} bytes, but its data_offsets "
-                                   "{} hold {}",
-                                   name, dtypeName(entry.dtype), shapeToString(entry.shape), bytes,
-                                   offsets, entry.end - entry.begin));
+        return corruptSafetensors(
+            source, fmt::format("tensor '{}' is {} {} and needs {} bytes, but its data_offsets "
+                                "{} hold {}",
+                                name, dtypeName(entry.dtype), shapeToString(entry.shape), bytes,
+                                offsets, entry.end - entry.begin));
     }
     return entry;
 }
@@ -156,12 +162,13 @@ core::Result<Entry> parseEntry(const std::string& name, const Json& info, std::u
 core::Result<std::map<std::string, std::string>> parseMetadata(const Json& value,
                                                                std::string_view source) {
     if (!value.is_object()) {
-        return corrupt(source, "__metadata__ is not an object");
+        return corruptSafetensors(source, "__metadata__ is not an object");
     }
     std::map<std::string, std::string> metadata;
     for (const auto& [key, item] : value.items()) {
         if (!item.is_string()) {
-            return corrupt(source, fmt::format("__metadata__ value '{}' is not a string", key));
+            return corruptSafetensors(source,
+                                      fmt::format("__metadata__ value '{}' is not a string", key));
         }
         metadata.emplace(key, item.get<std::string>());
     }
@@ -172,38 +179,43 @@ core::Result<SafetensorsFile> parseUnchecked(std::span<const std::uint8_t> bytes
                                              std::string_view source) {
     const std::uint64_t fileSize = bytes.size();
     if (fileSize < 8) {
-        return corrupt(source, fmt::format("it is only {} bytes long, shorter than the 8-byte "
-                                           "header length",
-                                           fileSize));
+        return corruptSafetensors(source,
+                                  fmt::format("it is only {} bytes long, shorter than the 8-byte "
+                                              "header length",
+                                              fileSize));
     }
     const std::uint64_t headerSize = detail::loadU64(bytes.data());
     if (headerSize > kMaxHeaderBytes) {
-        return corrupt(source, fmt::format("its header length {} is over the {} byte limit",
-                                           headerSize, kMaxHeaderBytes));
+        return corruptSafetensors(
+            source, fmt::format("its header length {} is over the {} byte limit", headerSize,
+                                kMaxHeaderBytes));
     }
     if (8 + headerSize > fileSize) {
-        return corrupt(source, fmt::format("it is truncated: its header length {} points past "
-                                           "the end of the file ({} bytes), so the header is cut "
-                                           "short",
-                                           headerSize, fileSize));
+        return corruptSafetensors(
+            source, fmt::format("it is truncated: its header length {} points past "
+                                "the end of the file ({} bytes), so the header is cut "
+                                "short",
+                                headerSize, fileSize));
     }
     const auto headerBytes = bytes.subspan(8, headerSize);
     if (headerBytes.empty() || headerBytes[0] != '{') {
-        return corrupt(source, "its header does not start with '{'");
+        return corruptSafetensors(source, "its header does not start with '{'");
     }
     if (jsonDepth(headerBytes) > kMaxHeaderDepth) {
-        return corrupt(source, fmt::format("its header nests objects or lists more than {} deep, "
-                                           "which no safetensors header does",
-                                           kMaxHeaderDepth));
+        return corruptSafetensors(
+            source, fmt::format("its header nests objects or lists more than {} deep, "
+                                "which no safetensors header does",
+                                kMaxHeaderDepth));
     }
     Json header;
     try {
         header = Json::parse(headerBytes.begin(), headerBytes.end());
     } catch (const Json::exception& e) {
-        return corrupt(source, fmt::format("its header is not valid JSON ({})", e.what()));
+        return corruptSafetensors(source,
+                                  fmt::format("its header is not valid JSON ({})", e.what()));
     }
     if (!header.is_object()) {
-        return corrupt(source, "its header is not a JSON object");
+        return corruptSafetensors(source, "its header is not a JSON object");
     }
 
     const auto buffer = bytes.subspan(8 + headerSize);
@@ -234,25 +246,27 @@ core::Result<SafetensorsFile> parseUnchecked(std::span<const std::uint8_t> bytes
     const Entry* previous = nullptr;
     for (const Entry& e : entries) {
         if (e.begin > expected) {
-            return corrupt(source,
-                           previous == nullptr
-                               ? fmt::format("tensor '{}' begins at {}, leaving a gap at the "
-                                             "start of the data",
-                                             e.name, e.begin)
-                               : fmt::format("there is a gap of {} bytes between tensors '{}' "
-                                             "and '{}'",
-                                             e.begin - expected, previous->name, e.name));
+            return corruptSafetensors(
+                source, previous == nullptr
+                            ? fmt::format("tensor '{}' begins at {}, leaving a gap at the "
+                                          "start of the data",
+                                          e.name, e.begin)
+                            : fmt::format("there is a gap of {} bytes between tensors '{}' "
+                                          "and '{}'",
+                                          e.begin - expected, previous->name, e.name));
         }
         if (e.begin < expected) {
-            return corrupt(source, fmt::format("the data of tensors '{}' and '{}' overlap",
-                                               previous->name, e.name));
+            return corruptSafetensors(
+                source,
+                fmt::format("the data of tensors '{}' and '{}' overlap", previous->name, e.name));
         }
         expected = e.end;
         previous = &e;
     }
     if (expected != buffer.size()) {
-        return corrupt(source, fmt::format("it has {} bytes after the last tensor's data",
-                                           buffer.size() - expected));
+        return corruptSafetensors(
+            source,
+            fmt::format("it has {} bytes after the last tensor's data", buffer.size() - expected));
     }
 
     for (Entry& e : entries) {
@@ -276,7 +290,7 @@ core::Result<SafetensorsFile> parseSafetensors(std::span<const std::uint8_t> byt
         return core::fail(core::ErrorCode::OutOfMemory,
                           fmt::format("'{}' is too large to load into memory.", source));
     } catch (const std::exception& e) {
-        return corrupt(source, e.what());
+        return corruptSafetensors(source, e.what());
     }
 }
 

@@ -5,32 +5,29 @@
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/modules/container/sequential.h>
 
+#include "layers.hpp"
+
 namespace upscale::models {
 
 namespace {
 
 // SPAN normalises RGB input with the DIV2K mean, scaled to 0..255; it does not undo it at the
 // output (the network learnt that).
-constexpr std::array<double, 3> kRgbMean = {0.4488, 0.4371, 0.4040};
-constexpr double kImageRange = 255.0;
-
-torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel,
-                       std::int64_t padding) {
-    return torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, kernel).stride(1).padding(padding).bias(true));
-}
+using detail::conv;
+using detail::kDiv2kRgbMean;
+constexpr double kSpanImageRange = 255.0;
 
 }  // namespace
 
 class Conv3xc final : public torch::nn::Module {
 public:
     Conv3xc(std::int64_t cin, std::int64_t cout) {
-        m_sk = register_module("sk", conv(cin, cout, 1, 0));
-        m_expand = conv(cin, 2 * cin, 1, 0);
-        m_spatial = conv(2 * cin, 2 * cout, 3, 0);
-        m_reduce = conv(2 * cout, cout, 1, 0);
+        m_sk = register_module("sk", conv(cin, cout, 1, {.padding = 0}));
+        m_expand = conv(cin, 2 * cin, 1, {.padding = 0});
+        m_spatial = conv(2 * cin, 2 * cout, 3, {.padding = 0});
+        m_reduce = conv(2 * cout, cout, 1, {.padding = 0});
         register_module("conv", torch::nn::Sequential(m_expand, m_spatial, m_reduce));
-        m_eval = register_module("eval_conv", conv(cin, cout, 3, 1));
+        m_eval = register_module("eval_conv", conv(cin, cout, 3, {.padding = 1}));
     }
 
     at::Tensor forward(const at::Tensor& x) { return m_eval->forward(x); }
@@ -100,14 +97,16 @@ SpanNet::SpanNet(const ArchSpec& spec) : m_spec(spec) {
             register_module(fmt::format("block_{}", b + 1), std::make_shared<AttentionBlock>(f));
     }
     m_conv2 = register_module("conv_2", std::make_shared<Conv3xc>(f, f));
-    m_convCat = register_module("conv_cat", conv(4 * f, f, 1, 0));
-    m_upsampler = conv(f, std::int64_t{spec.outChannels} * spec.scale * spec.scale, 3, 1);
+    m_convCat = register_module("conv_cat", conv(4 * f, f, 1, {.padding = 0}));
+    m_upsampler =
+        conv(f, std::int64_t{spec.outChannels} * spec.scale * spec.scale, 3, {.padding = 1});
     register_module("upsampler", torch::nn::Sequential(m_upsampler));
     // A buffer, so that it moves with the module to its device and dtype: forward() then copies
     // nothing from the host (which would block every call, and cannot be captured in a graph).
-    const at::Tensor mean = spec.inChannels == 3
-                                ? at::tensor({kRgbMean[0], kRgbMean[1], kRgbMean[2]}, at::kFloat)
-                                : at::zeros({spec.inChannels}, at::kFloat);
+    const at::Tensor mean =
+        spec.inChannels == 3
+            ? at::tensor({kDiv2kRgbMean[0], kDiv2kRgbMean[1], kDiv2kRgbMean[2]}, at::kFloat)
+            : at::zeros({spec.inChannels}, at::kFloat);
     m_mean = register_buffer("mean", mean.view({1, -1, 1, 1}));
 }
 
@@ -123,7 +122,7 @@ void SpanNet::finishLoading() {
 at::Tensor SpanNet::forward(const at::Tensor& input) {
     at::Tensor x = input;
     if (m_spec.normalize) {
-        x = (x - m_mean) * kImageRange;
+        x = (x - m_mean) * kSpanImageRange;
     }
     const at::Tensor features = m_conv1->forward(x);
     at::Tensor out = features;

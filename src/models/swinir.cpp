@@ -10,8 +10,8 @@ using namespace window;
 
 namespace {
 
-constexpr double kBeforeUpsampleSlope = 0.01;
-constexpr double kUpsampleSlope = 0.2;
+constexpr double kSwinBeforeUpsampleSlope = 0.01;
+constexpr double kSwinUpsampleSlope = 0.2;
 
 }  // namespace
 
@@ -79,7 +79,8 @@ SwinIRNet::SwinIRNet(const ArchSpec& spec) : m_spec(spec) {
     const std::int64_t feat = p.shape.upsampleFeat;
     m_index = selfAttentionIndex(p.shape.windowSize);
     m_convFirst = register_module("conv_first", conv(spec.inChannels, c, 3));
-    m_patchEmbed = register_module("patch_embed", std::make_shared<PatchNorm>(c, p.shape.patchNorm));
+    m_patchEmbed =
+        register_module("patch_embed", std::make_shared<PatchNorm>(c, p.shape.patchNorm));
     torch::nn::ModuleList layers;
     for (std::size_t l = 0; l < p.shape.depths.size(); ++l) {
         m_layers.push_back(std::make_shared<SwinGroup>(p, l));
@@ -104,7 +105,8 @@ SwinIRNet::SwinIRNet(const ArchSpec& spec) : m_spec(spec) {
             m_before = before->register_module("0", conv(c, feat, 3));
             register_module("conv_before_upsample", before);
             for (int step = 1; (1 << step) <= spec.scale; ++step) {
-                m_up.push_back(register_module(fmt::format("conv_up{}", step), conv(feat, feat, 3)));
+                m_up.push_back(
+                    register_module(fmt::format("conv_up{}", step), conv(feat, feat, 3)));
             }
             m_hr = register_module("conv_hr", conv(feat, feat, 3));
             m_last = register_module("conv_last", conv(feat, spec.outChannels, 3));
@@ -116,7 +118,9 @@ SwinIRNet::SwinIRNet(const ArchSpec& spec) : m_spec(spec) {
     }
 }
 
-int SwinIRNet::receptiveRadius() const { return windowReach(m_spec.swinir.shape, 0); }
+int SwinIRNet::receptiveRadius() const {
+    return windowReach(m_spec.swinir.shape, 0);
+}
 
 at::Tensor SwinIRNet::upsample(const at::Tensor& body, const at::Tensor& input) {
     switch (m_spec.swinir.upsampler) {
@@ -125,12 +129,12 @@ at::Tensor SwinIRNet::upsample(const at::Tensor& body, const at::Tensor& input) 
         case SwinUpsampler::PixelShuffleDirect:
             return at::pixel_shuffle(m_up.front()->forward(body), m_spec.scale);
         case SwinUpsampler::NearestConv: {
-            at::Tensor y = at::leaky_relu(m_before->forward(body), kBeforeUpsampleSlope);
+            at::Tensor y = at::leaky_relu(m_before->forward(body), kSwinBeforeUpsampleSlope);
             for (auto& up : m_up) {
                 y = at::upsample_nearest2d(y, {y.size(2) * 2, y.size(3) * 2});
-                y = at::leaky_relu(up->forward(y), kUpsampleSlope);
+                y = at::leaky_relu(up->forward(y), kSwinUpsampleSlope);
             }
-            return m_last->forward(at::leaky_relu(m_hr->forward(y), kUpsampleSlope));
+            return m_last->forward(at::leaky_relu(m_hr->forward(y), kSwinUpsampleSlope));
         }
         case SwinUpsampler::None:
             return input + m_last->forward(body);
@@ -140,8 +144,7 @@ at::Tensor SwinIRNet::upsample(const at::Tensor& body, const at::Tensor& input) 
 
 at::Tensor SwinIRNet::forward(const at::Tensor& input) {
     const SwinIRParams& p = m_spec.swinir;
-    const PaddedInput in =
-        prepareInput(input, m_spec.inChannels, p.shape.windowSize, p.imageRange);
+    const PaddedInput in = prepareInput(input, m_spec.inChannels, p.shape.windowSize, p.imageRange);
     const at::Tensor index = m_index.to(input.device());
     const at::Tensor first = m_convFirst->forward(in.x);
     at::Tensor tokens = m_patchEmbed->forward(toTokens(first));

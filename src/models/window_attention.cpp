@@ -10,7 +10,6 @@ namespace upscale::models::window {
 
 namespace {
 
-constexpr std::array<double, 3> kRgbMean = {0.4488, 0.4371, 0.4040};
 constexpr double kMaskedOut = -100.0;
 constexpr double kBeforeUpsampleSlope = 0.01;  // nn.LeakyReLU's default
 constexpr double kResidualSlope = 0.2;
@@ -36,7 +35,9 @@ at::Tensor padToMultiple(const at::Tensor& x, int multiple) {
     }
 }
 
-at::Tensor toTokens(const at::Tensor& image) { return image.flatten(2).transpose(1, 2); }
+at::Tensor toTokens(const at::Tensor& image) {
+    return image.flatten(2).transpose(1, 2);
+}
 
 at::Tensor toImage(const at::Tensor& tokens, std::int64_t h, std::int64_t w) {
     return tokens.transpose(1, 2).reshape({tokens.size(0), tokens.size(2), h, w});
@@ -120,8 +121,9 @@ at::Tensor multiHeadAttention(const at::Tensor& q, const at::Tensor& k, const at
     at::Tensor scores = at::matmul(qh, kh.transpose(-2, -1)) + bias.unsqueeze(0);
     if (mask.defined()) {
         const std::int64_t windows = mask.size(0);
-        scores = (scores.view({n / windows, windows, heads, tq, tk}) + mask.unsqueeze(1).unsqueeze(0))
-                     .view({n, heads, tq, tk});
+        scores =
+            (scores.view({n / windows, windows, heads, tq, tk}) + mask.unsqueeze(1).unsqueeze(0))
+                .view({n, heads, tq, tk});
     }
     return at::matmul(at::softmax(scores, -1), vh).transpose(1, 2).reshape({n, tq, c});
 }
@@ -137,17 +139,14 @@ torch::nn::LayerNorm layerNorm(std::int64_t dim) {
     return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5));
 }
 
-torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel) {
-    return torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, kernel).stride(1).padding(kernel / 2).bias(true));
-}
-
 Mlp::Mlp(std::int64_t dim, std::int64_t hidden) {
     m_fc1 = register_module("fc1", torch::nn::Linear(dim, hidden));
     m_fc2 = register_module("fc2", torch::nn::Linear(hidden, dim));
 }
 
-at::Tensor Mlp::forward(const at::Tensor& x) { return m_fc2->forward(at::gelu(m_fc1->forward(x))); }
+at::Tensor Mlp::forward(const at::Tensor& x) {
+    return m_fc2->forward(at::gelu(m_fc1->forward(x)));
+}
 
 WindowAttention::WindowAttention(std::int64_t dim, int size, std::int64_t heads) : m_heads(heads) {
     const std::int64_t side = 2 * std::int64_t{size} - 1;
@@ -160,8 +159,8 @@ at::Tensor WindowAttention::forward(const at::Tensor& x, const at::Tensor& mask,
                                     const at::Tensor& index) {
     const auto qkv = m_qkv->forward(x).chunk(3, -1);
     const std::int64_t t = x.size(1);
-    return m_proj->forward(
-        multiHeadAttention(qkv[0], qkv[1], qkv[2], m_heads, gatherBias(m_table, index, t, t), mask));
+    return m_proj->forward(multiHeadAttention(qkv[0], qkv[1], qkv[2], m_heads,
+                                              gatherBias(m_table, index, t, t), mask));
 }
 
 at::Tensor shiftedAttention(WindowAttention& attn, const at::Tensor& tokens, std::int64_t h,
@@ -173,17 +172,17 @@ at::Tensor shiftedAttention(WindowAttention& attn, const at::Tensor& tokens, std
     if (shift > 0) {
         grid = at::roll(grid, {-shift, -shift}, {1, 2});
     }
-    at::Tensor out = mergeWindows(
-        attn.forward(splitWindows(grid, size), shift > 0 ? mask : at::Tensor(), index), size, b,
-        h, w);
+    at::Tensor out =
+        mergeWindows(attn.forward(splitWindows(grid, size), shift > 0 ? mask : at::Tensor(), index),
+                     size, b, h, w);
     if (shift > 0) {
         out = at::roll(out, {shift, shift}, {1, 2});
     }
     return out.reshape({b, h * w, c});
 }
 
-ResidualConvs::ResidualConvs(torch::nn::Module& parent, const std::string& name,
-                             std::int64_t dim, ResidualConv kind)
+ResidualConvs::ResidualConvs(torch::nn::Module& parent, const std::string& name, std::int64_t dim,
+                             ResidualConv kind)
     : m_kind(kind) {
     if (kind == ResidualConv::One) {
         m_first = parent.register_module(name, conv(dim, dim, 3));
@@ -220,8 +219,8 @@ at::Tensor PatchNorm::forward(const at::Tensor& tokens) {
     return m_norm ? m_norm->forward(tokens) : tokens;
 }
 
-PixelShuffleHead::PixelShuffleHead(torch::nn::Module& parent, std::int64_t embed,
-                                   std::int64_t feat, std::int64_t out, int scale)
+PixelShuffleHead::PixelShuffleHead(torch::nn::Module& parent, std::int64_t embed, std::int64_t feat,
+                                   std::int64_t out, int scale)
     : m_scale(scale) {
     auto before = std::make_shared<torch::nn::Module>();
     m_before = before->register_module("0", conv(embed, feat, 3));
@@ -250,15 +249,17 @@ PaddedInput prepareInput(const at::Tensor& input, int channels, int window, doub
     PaddedInput in;
     in.height = input.size(2);
     in.width = input.size(3);
-    in.mean = (channels == 3 ? at::tensor({kRgbMean[0], kRgbMean[1], kRgbMean[2]}, at::kFloat)
+    in.mean = (channels == 3 ? at::tensor({detail::kDiv2kRgbMean[0], detail::kDiv2kRgbMean[1],
+                                           detail::kDiv2kRgbMean[2]},
+                                          at::kFloat)
                              : at::zeros({channels}, at::kFloat))
                   .view({1, -1, 1, 1})
                   .to(input.options());
     in.x = (padToMultiple(input, window) - in.mean) * range;
     in.paddedHeight = in.x.size(2);
     in.paddedWidth = in.x.size(3);
-    in.mask = shiftedWindowMask(in.paddedHeight, in.paddedWidth, window, window / 2,
-                                in.x.options());
+    in.mask =
+        shiftedWindowMask(in.paddedHeight, in.paddedWidth, window, window / 2, in.x.options());
     return in;
 }
 

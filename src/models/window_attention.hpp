@@ -15,6 +15,7 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 
+#include "layers.hpp"
 #include "upscale/models/architecture.hpp"
 
 namespace upscale::models::window {
@@ -28,8 +29,8 @@ namespace upscale::models::window {
 
 /// (B, H, W, C) -> (B * windows, size^2, C) and back.
 [[nodiscard]] at::Tensor splitWindows(const at::Tensor& x, std::int64_t size);
-[[nodiscard]] at::Tensor mergeWindows(const at::Tensor& windows, std::int64_t size,
-                                      std::int64_t b, std::int64_t h, std::int64_t w);
+[[nodiscard]] at::Tensor mergeWindows(const at::Tensor& windows, std::int64_t size, std::int64_t b,
+                                      std::int64_t h, std::int64_t w);
 
 /// For each (query, key) pair of one size x size window, the row of the (2 size - 1)^2 bias
 /// table for the key's offset from the query. Flattened, int64, on the CPU.
@@ -56,7 +57,7 @@ namespace upscale::models::window {
                                     std::int64_t tq, std::int64_t tk);
 
 [[nodiscard]] torch::nn::LayerNorm layerNorm(std::int64_t dim);
-[[nodiscard]] torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel);
+using detail::conv;
 
 /// fc1 -> GELU -> fc2.
 class Mlp final : public torch::nn::Module {

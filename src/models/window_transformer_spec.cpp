@@ -72,7 +72,8 @@ bool readShape(const StateDict& weights, WindowTransformerShape& shape) {
 }
 
 /// The architecture, input channels (conv_first's) and width of a detected transformer.
-ArchSpec baseSpec(Architecture arch, const StateDict& weights, const WindowTransformerShape& shape) {
+ArchSpec baseSpec(Architecture arch, const StateDict& weights,
+                  const WindowTransformerShape& shape) {
     ArchSpec spec;
     spec.arch = arch;
     spec.inChannels = static_cast<int>(weights.at("conv_first.weight").shape[1]);
@@ -108,16 +109,6 @@ bool readPixelShuffle(const StateDict& weights, std::int64_t feat, ArchSpec& spe
         spec.scale *= 2;
     }
     return true;
-}
-
-void addLinear(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh) {
-    out[name + ".weight"] = {outCh, in};
-    out[name + ".bias"] = {outCh};
-}
-
-void addNorm(ShapeMap& out, const std::string& name, std::int64_t dim) {
-    out[name + ".weight"] = {dim};
-    out[name + ".bias"] = {dim};
 }
 
 void addResidualConv(ShapeMap& out, const std::string& name, std::int64_t dim, ResidualConv kind) {
@@ -167,8 +158,8 @@ void addPixelShuffle(ShapeMap& out, const ArchSpec& spec, std::int64_t embed, st
 }
 
 std::string depthsText(const std::vector<int>& depths) {
-    const bool same = std::all_of(depths.begin(), depths.end(),
-                                  [&](int d) { return d == depths.front(); });
+    const bool same =
+        std::all_of(depths.begin(), depths.end(), [&](int d) { return d == depths.front(); });
     if (same && !depths.empty()) {
         return fmt::format("{} group{} of {} block{}", depths.size(), depths.size() == 1 ? "" : "s",
                            depths.front(), depths.front() == 1 ? "" : "s");
@@ -188,8 +179,8 @@ std::optional<ArchSpec> detectSwinIR(const StateDict& weights) {
         return std::nullopt;
     }
     ArchSpec spec = baseSpec(Architecture::SwinIR, weights, p.shape);
-    p.residual = weights.contains("conv_after_body.0.weight") ? ResidualConv::Three
-                                                               : ResidualConv::One;
+    p.residual =
+        weights.contains("conv_after_body.0.weight") ? ResidualConv::Three : ResidualConv::One;
     p.imageRange = p.shape.windowSize == 7 ? 255.0 : 1.0;
     if (const auto mask = shapeOf(weights, blockKey(0, 1, "attn_mask"), 3)) {
         p.maskSize = squareRoot((*mask)[0]) * p.shape.windowSize;
@@ -234,9 +225,9 @@ ShapeMap swinirTensors(const ArchSpec& spec) {
     const WindowTransformerShape& shape = p.shape;
     const std::int64_t c = shape.embedDim;
     const std::int64_t tokens = std::int64_t{shape.windowSize} * shape.windowSize;
-    const std::int64_t windows =
-        p.maskSize > 0 ? std::int64_t{p.maskSize / shape.windowSize} * (p.maskSize / shape.windowSize)
-                       : 0;
+    const std::int64_t windows = p.maskSize > 0 ? std::int64_t{p.maskSize / shape.windowSize} *
+                                                      (p.maskSize / shape.windowSize)
+                                                : 0;
     addStem(out, spec, shape, p.residual);
     for (std::size_t layer = 0; layer < shape.depths.size(); ++layer) {
         const int l = static_cast<int>(layer);
@@ -255,8 +246,8 @@ ShapeMap swinirTensors(const ArchSpec& spec) {
             addPixelShuffle(out, spec, c, feat);
             break;
         case SwinUpsampler::PixelShuffleDirect:
-            addConv(out, "upsample.0", c,
-                    std::int64_t{spec.outChannels} * spec.scale * spec.scale, 3);
+            addConv(out, "upsample.0", c, std::int64_t{spec.outChannels} * spec.scale * spec.scale,
+                    3);
             break;
         case SwinUpsampler::NearestConv:
             addConv(out, "conv_before_upsample.0", c, feat, 3);
@@ -294,8 +285,8 @@ std::optional<ArchSpec> detectHat(const StateDict& weights) {
     }
     p.convCompressed = static_cast<int>((*cab0)[0]);
     p.convSqueezed = static_cast<int>((*cab3)[0]);
-    p.residual = weights.contains("conv_after_body.weight") ? ResidualConv::One
-                                                            : ResidualConv::Identity;
+    p.residual =
+        weights.contains("conv_after_body.weight") ? ResidualConv::One : ResidualConv::Identity;
     p.shape.upsampleFeat = static_cast<int>((*before)[0]);
     ArchSpec spec = baseSpec(Architecture::HAT, weights, p.shape);
     if (!readPixelShuffle(weights, p.shape.upsampleFeat, spec)) {
@@ -344,8 +335,8 @@ ShapeMap hatTensors(const ArchSpec& spec) {
 std::string describeWindowTransformer(const ArchSpec& spec) {
     if (spec.arch == Architecture::SwinIR) {
         const SwinIRParams& p = spec.swinir;
-        static constexpr std::array<std::string_view, 4> kVariant = {
-            "classical", "lightweight", "real-world", "restoration"};
+        static constexpr std::array<std::string_view, 4> kVariant = {"classical", "lightweight",
+                                                                     "real-world", "restoration"};
         return fmt::format("SwinIR ({}, {} dim, {}, window {}{}, {}x)",
                            kVariant.at(static_cast<std::size_t>(p.upsampler)), p.shape.embedDim,
                            depthsText(p.shape.depths), p.shape.windowSize,

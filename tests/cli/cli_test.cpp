@@ -4,28 +4,19 @@
 
 #include <fstream>
 
+#include "cli/cli_run.hpp"
 #include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/media/image_io.hpp"
 
 namespace fs = std::filesystem;
 using namespace upscale;
+using upscale::test::upscaleCli;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    std::string output;  // stdout and stderr together
-};
-
 std::string quote(const std::string& s) {
     return "'" + s + "'";
-}
-
-Run upscaleCli(const std::string& args) {
-    const auto result = upscale::test::runCommand(std::string(UPSCALE_CLI_PATH) + " --device cpu " +
-                                                  args + " 2>&1");
-    return {result.code, result.output};
 }
 
 class Cli : public testing::Test {

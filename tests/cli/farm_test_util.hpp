@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "cli/cli_run.hpp"
 #include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 
@@ -13,16 +14,12 @@ namespace upscale::test {
 inline const std::string kFarmJobOptions = "-s 2 --segment-seconds 0.3 --preset ultrafast";
 
 inline std::string upscaleCommand(const std::string& args) {
-    return std::string(UPSCALE_CLI_PATH) + " --device cpu " + args + " 2>&1";
-}
-
-inline CommandResult upscaleCli(const std::string& args) {
-    return runCommand(upscaleCommand(args));
+    return cliCommand() + args + " 2>&1";
 }
 
 /// What the command prints on stdout alone (the log goes to stderr).
 inline CommandResult upscaleStdout(const std::string& args) {
-    return runCommand(std::string(UPSCALE_CLI_PATH) + " --device cpu " + args + " 2>/dev/null");
+    return runCommand(cliCommand() + args + " 2>/dev/null");
 }
 
 inline std::string fileBytes(const std::filesystem::path& file) {

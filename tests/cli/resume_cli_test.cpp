@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "cli/cli_run.hpp"
 #include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 #include "upscale/media/image_io.hpp"
@@ -26,14 +27,6 @@ namespace fs = std::filesystem;
 using namespace upscale::test;
 
 namespace {
-
-std::string cli() {
-    return std::string(UPSCALE_CLI_PATH) + " --device cpu ";
-}
-
-CommandResult upscaleCli(const std::string& args) {
-    return runCommand(cli() + args + " 2>&1");
-}
 
 std::size_t lineCount(const fs::path& file) {
     std::ifstream in(file);
@@ -53,7 +46,7 @@ std::string readText(const fs::path& file) {
 pid_t startCli(const std::string& args, const fs::path& log) {
     const pid_t pid = fork();
     if (pid == 0) {
-        const std::string cmd = "exec " + cli() + args + " > " + quoted(log) + " 2>&1";
+        const std::string cmd = "exec " + cliCommand() + args + " > " + quoted(log) + " 2>&1";
         execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
@@ -420,7 +413,8 @@ TEST_F(Resume, FileSizeLimitFailsTheLargeOutputWithAClearErrorAndKeepsTheSmallOn
     fs::create_directories(out);
     const std::string args = "-w 1 " + quoted(m_dir / "in") + " -o " + quoted(out);
 
-    const auto limited = runCommand("bash -c \"ulimit -f 48; exec " + cli() + args + "\" 2>&1");
+    const auto limited =
+        runCommand("bash -c \"ulimit -f 48; exec " + cliCommand() + args + "\" 2>&1");
     EXPECT_EQ(limited.code, 1) << limited.output;
     EXPECT_TRUE(std::regex_search(limited.output, std::regex(R"(b_big_x4\.png.*File too large)")))
         << limited.output;

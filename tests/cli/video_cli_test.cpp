@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "cli/cli_run.hpp"
 #include "common/test_paths.hpp"
 #include "common/video_clips.hpp"
 
@@ -29,10 +30,6 @@ protected:
     }
     fs::path m_dir;
 };
-
-CommandResult upscaleCli(const std::string& args) {
-    return runCommand(std::string(UPSCALE_CLI_PATH) + " --device cpu " + args + " 2>&1");
-}
 
 }  // namespace
 

@@ -25,22 +25,6 @@ struct TiledCase {
 
 class ArchTiled : public testing::TestWithParam<TiledCase> {};
 
-/// The reference input, exactly: its samples are k/255.
-core::Image toImage(const models::Tensor& t) {
-    const std::vector<float> values = t.toFloat32();
-    const int h = static_cast<int>(t.shape[2]);
-    const int w = static_cast<int>(t.shape[3]);
-    core::Image img(w, h, 3, core::BitDepth::U8);
-    for (int c = 0; c < 3; ++c) {
-        for (int y = 0; y < h; ++y) {
-            for (int x = 0; x < w; ++x) {
-                img.set(x, y, c, models::test::toLevel(values[(c * h + y) * w + x]));
-            }
-        }
-    }
-    return img;
-}
-
 }  // namespace
 
 TEST_P(ArchTiled, TiledRunMatchesTheReference) {
@@ -48,7 +32,7 @@ TEST_P(ArchTiled, TiledRunMatchesTheReference) {
     const auto dir = std::filesystem::path(UPSCALE_TEST_DATA_DIR) / "models";
     const auto io = models::readSafetensors(dir / (param.model + ".tiled.io.safetensors"));
     ASSERT_TRUE(io) << io.error().message;
-    const core::Image input = toImage(io->tensors.at("input"));
+    const core::Image input = test::tensorAsImage(io->tensors.at("input"));
     const auto& expected = io->tensors.at("output");
 
     auto up = test::make(test::modelRef((dir / (param.model + ".pth")).string()),

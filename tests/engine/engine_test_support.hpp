@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "common/level_difference.hpp"
 #include "common/test_paths.hpp"
 #include "engine/test_images.hpp"
 #include "upscale/core/logging.hpp"
@@ -26,6 +27,22 @@ namespace upscale::test {
 namespace fs = std::filesystem;
 
 inline core::CancelToken noCancel;
+
+/// An (1, 3, H, W) tensor of reference values k/255 as the 8-bit RGB image it came from.
+inline core::Image tensorAsImage(const models::Tensor& t) {
+    const std::vector<float> values = t.toFloat32();
+    const int h = static_cast<int>(t.shape[2]);
+    const int w = static_cast<int>(t.shape[3]);
+    core::Image image(w, h, 3, core::BitDepth::U8);
+    for (int c = 0; c < 3; ++c) {
+        for (int y = 0; y < h; ++y) {
+            for (int x = 0; x < w; ++x) {
+                image.set(x, y, c, toLevel(values[(c * h + y) * w + x]));
+            }
+        }
+    }
+    return image;
+}
 
 /// Captures what every module logs while it lives.
 class LogCapture {

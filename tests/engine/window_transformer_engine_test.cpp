@@ -21,22 +21,6 @@ std::string fixture(const std::string& name) {
     return (std::filesystem::path(UPSCALE_TEST_DATA_DIR) / "models" / name).string();
 }
 
-/// An (1, 3, H, W) float tensor of values k/255 as the 8-bit RGB image it came from.
-core::Image toImage(const models::Tensor& t) {
-    const int h = static_cast<int>(t.shape[2]);
-    const int w = static_cast<int>(t.shape[3]);
-    const std::vector<float> values = t.toFloat32();
-    core::Image image(w, h, 3, core::BitDepth::U8);
-    for (int c = 0; c < 3; ++c) {
-        for (int y = 0; y < h; ++y) {
-            for (int x = 0; x < w; ++x) {
-                image.set(x, y, c, test::toLevel(values[(c * h + y) * w + x]));
-            }
-        }
-    }
-    return image;
-}
-
 class TiledTransformer : public testing::TestWithParam<std::string> {};
 
 }  // namespace
@@ -45,7 +29,7 @@ TEST_P(TiledTransformer, MatchesTheReferenceForTheWholeImage) {
     const std::string name = GetParam();
     const auto io = models::readSafetensors(fixture(name + ".tiled.io.safetensors"));
     ASSERT_TRUE(io) << io.error().message;
-    const core::Image input = toImage(io->tensors.at("input"));
+    const core::Image input = test::tensorAsImage(io->tensors.at("input"));
     const models::Tensor& expected = io->tensors.at("output");
 
     // 62x58 in tiles of 33 plus 11 of context: four tiles of 54x50 (shortened from 55 so that

@@ -20,14 +20,14 @@ using namespace upscale::models;
 
 namespace {
 
-struct Case {
+struct TransformerCase {
     std::string reference;  ///< <name>.io.safetensors
     std::string file;
 };
 
-class TransformerReference : public testing::TestWithParam<Case> {};
+class TransformerReference : public testing::TestWithParam<TransformerCase> {};
 
-at::Tensor toTorch(const Tensor& t) {
+at::Tensor transformerInput(const Tensor& t) {
     const std::vector<float> values = t.toFloat32();
     return at::tensor(values).view(t.shape);
 }
@@ -35,7 +35,7 @@ at::Tensor toTorch(const Tensor& t) {
 }  // namespace
 
 TEST_P(TransformerReference, MatchesThePythonImplementation) {
-    const Case& param = GetParam();
+    const TransformerCase& param = GetParam();
     const auto io = readSafetensors(test::modelFixture(param.reference + ".io.safetensors"));
     ASSERT_TRUE(io) << io.error().message;
     const auto model = loadModelFile(test::modelFixture(param.file));
@@ -44,7 +44,7 @@ TEST_P(TransformerReference, MatchesThePythonImplementation) {
     ASSERT_TRUE(net) << net.error().message;
 
     torch::NoGradGuard noGrad;
-    const at::Tensor input = toTorch(io->tensors.at("input"));
+    const at::Tensor input = transformerInput(io->tensors.at("input"));
     const std::vector<float> expected = io->tensors.at("output").toFloat32();
     const at::Tensor output = (*net)->forward(input).contiguous();
     ASSERT_EQ(output.sizes().vec(), io->tensors.at("output").shape);
@@ -63,17 +63,19 @@ TEST_P(TransformerReference, MatchesThePythonImplementation) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, TransformerReference,
-    testing::Values(Case{"swinir-classical-x2", "swinir-classical-x2.pth"},
-                    Case{"swinir-classical-x2", "swinir-classical-x2.safetensors"},
-                    Case{"swinir-classical-x3", "swinir-classical-x3.pth"},
-                    Case{"swinir-classical-x8", "swinir-classical-x8.pth"},
-                    Case{"swinir-light-x4", "swinir-light-x4.pth"},
-                    Case{"swinir-real-x4", "swinir-real-x4.pth"},
-                    Case{"swinir-real-x2", "swinir-real-x2.pth"},
-                    Case{"swinir-jpeg-x1", "swinir-jpeg-x1.pth"},
-                    Case{"hat-x4", "hat-x4.pth"}, Case{"hat-x4", "hat-x4.safetensors"},
-                    Case{"hat-s-x2", "hat-s-x2.pth"}, Case{"hat-l-x3", "hat-l-x3.pth"}),
-    [](const testing::TestParamInfo<Case>& info) {
+    testing::Values(TransformerCase{"swinir-classical-x2", "swinir-classical-x2.pth"},
+                    TransformerCase{"swinir-classical-x2", "swinir-classical-x2.safetensors"},
+                    TransformerCase{"swinir-classical-x3", "swinir-classical-x3.pth"},
+                    TransformerCase{"swinir-classical-x8", "swinir-classical-x8.pth"},
+                    TransformerCase{"swinir-light-x4", "swinir-light-x4.pth"},
+                    TransformerCase{"swinir-real-x4", "swinir-real-x4.pth"},
+                    TransformerCase{"swinir-real-x2", "swinir-real-x2.pth"},
+                    TransformerCase{"swinir-jpeg-x1", "swinir-jpeg-x1.pth"},
+                    TransformerCase{"hat-x4", "hat-x4.pth"},
+                    TransformerCase{"hat-x4", "hat-x4.safetensors"},
+                    TransformerCase{"hat-s-x2", "hat-s-x2.pth"},
+                    TransformerCase{"hat-l-x3", "hat-l-x3.pth"}),
+    [](const testing::TestParamInfo<TransformerCase>& info) {
         std::string name = info.param.file;
         std::replace_if(
             name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
