@@ -429,9 +429,13 @@ std::string indexRanges(const std::vector<int>& indices) {
         while (j + 1 < indices.size() && indices[j + 1] == indices[j] + 1) {
             ++j;
         }
-        text += (text.empty() ? "" : ",") + std::to_string(indices[i]);
+        if (!text.empty()) {
+            text += ',';
+        }
+        text += std::to_string(indices[i]);
         if (j > i) {
-            text += "-" + std::to_string(indices[j]);
+            text += '-';
+            text += std::to_string(indices[j]);
         }
         i = j + 1;
     }
