@@ -36,15 +36,26 @@ using ShapeMap = std::map<std::string, std::vector<std::int64_t>, std::less<>>;
                                 int& scale);
 
 /// Adds a 2-D convolution's weight [out, in, k, k] and bias [out].
-void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
-             std::int64_t kernel);
+inline void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
+                    std::int64_t kernel) {
+    out[name + ".weight"] = {outCh, in, kernel, kernel};
+    out[name + ".bias"] = {outCh};
+}
 
 /// Adds a linear layer's weight [out, in] and, with `bias`, its bias [out].
-void addLinear(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
-               bool bias = true);
+inline void addLinear(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
+                      bool bias = true) {
+    out[name + ".weight"] = {outCh, in};
+    if (bias) {
+        out[name + ".bias"] = {outCh};
+    }
+}
 
 /// Adds a normalisation layer's weight and bias [dim].
-void addNorm(ShapeMap& out, const std::string& name, std::int64_t dim);
+inline void addNorm(ShapeMap& out, const std::string& name, std::int64_t dim) {
+    out[name + ".weight"] = {dim};
+    out[name + ".bias"] = {dim};
+}
 
 /// The name of an architecture this program cannot run, when the keys identify one.
 [[nodiscard]] std::optional<std::string_view> recognizeUnsupported(const StateDict& weights);

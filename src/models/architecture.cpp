@@ -119,25 +119,6 @@ bool splitShuffle(std::int64_t channels, std::int64_t inChannels, int& outChanne
     return false;
 }
 
-void addConv(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
-             std::int64_t kernel) {
-    out[name + ".weight"] = {outCh, in, kernel, kernel};
-    out[name + ".bias"] = {outCh};
-}
-
-void addLinear(ShapeMap& out, const std::string& name, std::int64_t in, std::int64_t outCh,
-               bool bias) {
-    out[name + ".weight"] = {outCh, in};
-    if (bias) {
-        out[name + ".bias"] = {outCh};
-    }
-}
-
-void addNorm(ShapeMap& out, const std::string& name, std::int64_t dim) {
-    out[name + ".weight"] = {dim};
-    out[name + ".bias"] = {dim};
-}
-
 }  // namespace detail
 
 namespace {
