@@ -8,12 +8,12 @@
 #include <cstdlib>
 #include <vector>
 
+#include "common/level_difference.hpp"
+
 namespace upscale::models::test {
 
 /// A float sample in [0, 1] (clamped) as an 8-bit level, rounded as the engine rounds.
-inline int toLevel(float value) {
-    return static_cast<int>(std::lround(std::clamp(value, 0.0F, 1.0F) * 255.0F));
-}
+using upscale::test::toLevel;
 
 struct PixelAgreement {
     int medianDiff = 0;      ///< median absolute difference, in levels
